@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The hot loops of the trainer are compiled with optimisation even in a debug
+/// build, so that a plain `swift run make-report` stays usable (issue 3, item 7).
+let alwaysOptimised: [SwiftSetting] = [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "MNISTReport",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "make-report", targets: ["make-report"]),
+        .library(name: "MNIST", targets: ["MNIST"]),
+        .library(name: "Trainer", targets: ["Trainer"]),
+        .library(name: "Charts", targets: ["Charts"]),
+        .library(name: "Render", targets: ["Render"]),
+        .library(name: "Report", targets: ["Report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // MARK: C libraries (system packages, see each folder's README)
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Data: IDX / MNIST reader
+        .target(name: "MNIST", dependencies: ["CZlib"]),
+
+        // MARK: Maths: the two-layer network and its training loop (no drawing)
+        .target(
+            name: "Trainer",
+            dependencies: ["COpenBLAS", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: alwaysOptimised),
+
+        // MARK: Pictures: chart models (plain values, pure layout) and the Cairo canvas
+        .target(name: "Charts"),
+        .target(name: "Render", dependencies: ["Charts", "CCairo", "CPNG"]),
+
+        // MARK: The Markdown walk-through
+        .target(name: "Report", dependencies: ["Trainer"]),
+
+        // MARK: The command
+        .executableTarget(
+            name: "make-report",
+            dependencies: [
+                "MNIST", "Trainer", "Charts", "Render", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
+        .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(
+            name: "RenderTests", dependencies: ["Render", "Charts", "CPNG"],
+            exclude: ["__Goldens__"]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Trainer"],
+            exclude: ["__Goldens__"]),
+        .testTarget(
+            name: "MakeReportEndToEndTests", dependencies: ["CPNG"]),
+    ]
+)

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The IDX container of the MNIST files: a big-endian header (magic number
+/// 0x000008NN for unsigned bytes with NN dimensions, then one UInt32 per
+/// dimension) followed by the raw data.
+enum IDX {
+    static let imagesMagic: UInt32 = 0x0000_0803
+    static let labelsMagic: UInt32 = 0x0000_0801
+
+    /// Reads a file and returns its IDX bytes, inflating it when it is gzip.
+    /// A name ending in `.gz` must be gzip; any other file may be either.
+    static func contents(of path: String) throws(MNISTError) -> [UInt8] {
+        let raw: [UInt8]
+        do {
+            raw = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+            throw .unreadable(path: path, reason: reason)
+        }
+        if Gzip.hasHeader(raw) { return try Gzip.decompress(raw, path: path) }
+        if path.hasSuffix(".gz") { throw .notGzip(path: path) }
+        return raw
+    }
+
+    static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+    }
+
+    /// Checks the header and the size of a file with `dimensions` dimensions and
+    /// returns the dimension sizes.
+    static func header(
+        _ bytes: [UInt8], magic: UInt32, path: String
+    ) throws(MNISTError) -> [Int] {
+        let dimensions = Int(magic & 0xff)
+        let headerSize = 4 + 4 * dimensions
+        guard bytes.count >= 4 else { throw .truncated(path: path, expectedBytes: headerSize, actualBytes: bytes.count) }
+        let found = readUInt32(bytes, at: 0)
+        guard found == magic else { throw .wrongMagic(path: path, found: found, expected: magic) }
+        guard bytes.count >= headerSize else { throw .truncated(path: path, expectedBytes: headerSize, actualBytes: bytes.count) }
+        let sizes = (0..<dimensions).map { Int(readUInt32(bytes, at: 4 + 4 * $0)) }
+        let payload = sizes.reduce(1, *)
+        let available = bytes.count - headerSize
+        if available < payload { throw .truncated(path: path, expectedBytes: payload, actualBytes: available) }
+        if available > payload { throw .trailingBytes(path: path, count: available - payload) }
+        return sizes
+    }
+}

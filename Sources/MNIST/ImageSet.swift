@@ -1,0 +1,56 @@
+/// A set of labelled 28x28 grey-level images, kept as the file stores them:
+/// one byte per pixel (0 = background, 255 = ink), row-major, image after image.
+public struct ImageSet: Sendable {
+    public static let rows = 28
+    public static let columns = 28
+    /// Pixels per image: 784.
+    public static let pixelCount = rows * columns
+    /// Number of classes: the digits 0-9.
+    public static let classCount = 10
+
+    /// `count * pixelCount` bytes.
+    public let pixels: [UInt8]
+    /// One label in 0..<10 per image.
+    public let labels: [UInt8]
+
+    public var count: Int { labels.count }
+
+    /// Builds a set from raw pixels and labels, checking their shapes.
+    public init(pixels: [UInt8], labels: [UInt8]) {
+        precondition(pixels.count == labels.count * Self.pixelCount, "pixels and labels disagree")
+        precondition(labels.allSatisfy { $0 < Self.classCount }, "label outside 0-9")
+        self.pixels = pixels
+        self.labels = labels
+    }
+
+    /// The pixels of image `index`.
+    public func image(_ index: Int) -> ArraySlice<UInt8> {
+        pixels[index * Self.pixelCount ..< (index + 1) * Self.pixelCount]
+    }
+
+    /// The first `n` images (all of them when `n` is larger than the set).
+    public func prefix(_ n: Int) -> ImageSet {
+        let n = min(n, count)
+        return ImageSet(pixels: Array(pixels[0 ..< n * Self.pixelCount]), labels: Array(labels[0 ..< n]))
+    }
+
+    /// Reads an images file and a labels file (IDX, gzip or plain) and checks
+    /// that they belong together.
+    public static func read(images imagesPath: String, labels labelsPath: String) throws(MNISTError) -> ImageSet {
+        let imageBytes = try IDX.contents(of: imagesPath)
+        let imageShape = try IDX.header(imageBytes, magic: IDX.imagesMagic, path: imagesPath)
+        guard imageShape[1] == rows, imageShape[2] == columns else {
+            throw .wrongImageSize(path: imagesPath, rows: imageShape[1], columns: imageShape[2])
+        }
+        let labelBytes = try IDX.contents(of: labelsPath)
+        let labelShape = try IDX.header(labelBytes, magic: IDX.labelsMagic, path: labelsPath)
+        guard imageShape[0] == labelShape[0] else {
+            throw .countMismatch(images: imagesPath, imageCount: imageShape[0], labels: labelsPath, labelCount: labelShape[0])
+        }
+        let labels = Array(labelBytes[8...])
+        if let bad = labels.firstIndex(where: { $0 >= classCount }) {
+            throw .labelOutOfRange(path: labelsPath, index: bad, label: labels[bad])
+        }
+        return ImageSet(pixels: Array(imageBytes[16...]), labels: labels)
+    }
+}

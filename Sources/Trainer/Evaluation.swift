@@ -1,0 +1,43 @@
+/// Whole-set evaluation, in chunks so the scratch space stays small.
+extension TwoLayerNetwork {
+    static var evaluationChunk: Int { 1000 }
+
+    /// Fraction of `data` whose most probable class is its label.
+    public func accuracy(on data: SparseImages) -> Double {
+        var correct = 0
+        var predicted = [UInt8]()
+        forEachChunk(of: data, probabilities: false) { range, output in
+            predicted.removeAll(keepingCapacity: true)
+            Activations.argmaxRows(output, rows: range.count, columns: outputSize, into: &predicted)
+            for (offset, p) in predicted.enumerated() where p == data.labels[range.lowerBound + offset] {
+                correct += 1
+            }
+        }
+        return Double(correct) / Double(max(data.count, 1))
+    }
+
+    /// Predicted classes and softmax probabilities for every image of `data`.
+    public func predictions(on data: SparseImages) -> TestPredictions {
+        var predicted = [UInt8]()
+        var probabilities = [Float]()
+        predicted.reserveCapacity(data.count)
+        probabilities.reserveCapacity(data.count * outputSize)
+        forEachChunk(of: data, probabilities: true) { range, output in
+            Activations.argmaxRows(output, rows: range.count, columns: outputSize, into: &predicted)
+            for i in 0 ..< range.count * outputSize { probabilities.append(Float(output[i])) }
+        }
+        return TestPredictions(labels: data.labels, predicted: predicted, probabilities: probabilities, classCount: outputSize)
+    }
+
+    private func forEachChunk(
+        of data: SparseImages, probabilities: Bool, _ body: (Range<Int>, UnsafePointer<Scalar>) -> Void
+    ) {
+        let chunk = Self.evaluationChunk
+        var workspace = Workspace(for: self, capacity: chunk)
+        for start in stride(from: 0, to: data.count, by: chunk) {
+            let range = start ..< min(start + chunk, data.count)
+            forward(range, of: data, workspace: &workspace, probabilities: probabilities)
+            workspace.output.withUnsafeBufferPointer { body(range, $0.baseAddress!) }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// The recipe of a run. The defaults are the book's `train_neuralnet.py`:
+/// 784-50-10, N(0, 0.01²) weights, 10000 SGD steps of 100 images drawn with
+/// replacement, learning rate 0.1, evaluation every 600 iterations.
+public struct TrainingConfiguration: Sendable, Codable, Equatable {
+    public var hiddenSize: Int = 50
+    public var iterations: Int = 10_000
+    public var batchSize: Int = 100
+    public var learningRate: Double = 0.1
+    /// Evaluate on the full training and test sets when `iteration % evaluateEvery == 0`.
+    public var evaluateEvery: Int = 600
+    /// Standard deviation of the initial weights.
+    public var weightScale: Double = 0.01
+    public var seed: UInt64 = 42
+    /// Run the per-epoch evaluations on a second thread, against a copy of the weights.
+    public var evaluateInBackground: Bool = true
+    /// OpenBLAS threads (the evaluation thread is separate).
+    public var blasThreads: Int = 1
+
+    public init() {}
+
+    public init(
+        hiddenSize: Int = 50, iterations: Int = 10_000, batchSize: Int = 100, learningRate: Double = 0.1,
+        evaluateEvery: Int = 600, weightScale: Double = 0.01, seed: UInt64 = 42
+    ) {
+        self.hiddenSize = hiddenSize
+        self.iterations = iterations
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.evaluateEvery = evaluateEvery
+        self.weightScale = weightScale
+        self.seed = seed
+    }
+
+    /// The iterations at which the network is evaluated: 0, 600, …, 9600 (17 points).
+    public var evaluationIterations: StrideTo<Int> { stride(from: 0, to: iterations, by: evaluateEvery) }
+
+    /// Throws `TrainerError.invalidConfiguration` naming the first bad setting.
+    public func validate() throws(TrainerError) {
+        for (name, value) in [("hidden size", hiddenSize), ("iterations", iterations),
+                              ("batch size", batchSize), ("evaluation interval", evaluateEvery),
+                              ("BLAS threads", blasThreads)] where value < 1 {
+            throw .invalidConfiguration("\(name) must be at least 1, got \(value)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .invalidConfiguration("learning rate must be finite and positive, got \(learningRate)")
+        }
+        guard weightScale.isFinite, weightScale >= 0 else {
+            throw .invalidConfiguration("weight scale must be finite and not negative, got \(weightScale)")
+        }
+    }
+}

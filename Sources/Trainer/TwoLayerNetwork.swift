@@ -1,0 +1,204 @@
+/// The two-layer network of the book's `two_layer_net.py`:
+///
+///     Z1 = X·W1 + b1    A1 = σ(Z1)            (hidden layer, sigmoid)
+///     Z2 = A1·W2 + b2   Y  = softmax(Z2)      (output layer)
+///     L  = −(1/N) Σᵢ log(Y[i, tᵢ] + 1e-7)     (cross-entropy)
+///
+/// X is N×inputSize (pixels / 255), W1 inputSize×hidden, W2 hidden×outputs;
+/// all matrices are row-major. Generic over the scalar so the gradient check
+/// runs this same code in `Double` while training runs it in `Float`.
+public struct TwoLayerNetwork<Scalar: BLASScalar>: Sendable, Codable, Equatable {
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let outputSize: Int
+    public var w1: [Scalar]
+    public var b1: [Scalar]
+    public var w2: [Scalar]
+    public var b2: [Scalar]
+
+    /// Weights drawn from N(0, weightScale²), biases zero. W1 is drawn
+    /// before W2, each in row-major order.
+    public init(
+        inputSize: Int, hiddenSize: Int, outputSize: Int, weightScale: Double,
+        random: inout RandomSource
+    ) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.outputSize = outputSize
+        w1 = (0 ..< inputSize * hiddenSize).map { _ in Scalar(weightScale * random.normal()) }
+        b1 = Array(repeating: 0, count: hiddenSize)
+        w2 = (0 ..< hiddenSize * outputSize).map { _ in Scalar(weightScale * random.normal()) }
+        b2 = Array(repeating: 0, count: outputSize)
+    }
+
+    /// W1 + b1 + W2 + b2: 39,760 for 784-50-10.
+    public var parameterCount: Int {
+        w1.count + b1.count + w2.count + b2.count
+    }
+
+    /// The same network in another precision.
+    public func converted<Other: BLASScalar>(to _: Other.Type = Other.self) -> TwoLayerNetwork<Other> {
+        TwoLayerNetwork<Other>(
+            inputSize: inputSize, hiddenSize: hiddenSize, outputSize: outputSize,
+            w1: w1.map(Other.init), b1: b1.map(Other.init), w2: w2.map(Other.init), b2: b2.map(Other.init))
+    }
+
+    public init(inputSize: Int, hiddenSize: Int, outputSize: Int, w1: [Scalar], b1: [Scalar], w2: [Scalar], b2: [Scalar]) {
+        precondition(w1.count == inputSize * hiddenSize && b1.count == hiddenSize)
+        precondition(w2.count == hiddenSize * outputSize && b2.count == outputSize)
+        (self.inputSize, self.hiddenSize, self.outputSize) = (inputSize, hiddenSize, outputSize)
+        (self.w1, self.b1, self.w2, self.b2) = (w1, b1, w2, b2)
+    }
+}
+
+/// ∂L/∂(W1, b1, W2, b2), shaped like the parameters.
+public struct Gradients<Scalar: BLASScalar>: Sendable {
+    public var w1: [Scalar]
+    public var b1: [Scalar]
+    public var w2: [Scalar]
+    public var b2: [Scalar]
+
+    public init(zerosLike network: TwoLayerNetwork<Scalar>) {
+        w1 = Array(repeating: 0, count: network.w1.count)
+        b1 = Array(repeating: 0, count: network.b1.count)
+        w2 = Array(repeating: 0, count: network.w2.count)
+        b2 = Array(repeating: 0, count: network.b2.count)
+    }
+}
+
+/// Scratch matrices for batches of up to `capacity` rows, reused across
+/// iterations so the training loop does not allocate.
+public struct Workspace<Scalar: BLASScalar> {
+    let capacity: Int
+    var hidden: [Scalar]  // A1, capacity×hidden
+    var output: [Scalar]  // Z2, then Y, then dZ2: capacity×outputs
+    var hiddenDelta: [Scalar]  // dA1, then dZ1: capacity×hidden
+
+    public init(for network: TwoLayerNetwork<Scalar>, capacity: Int) {
+        self.capacity = capacity
+        hidden = Array(repeating: 0, count: capacity * network.hiddenSize)
+        output = Array(repeating: 0, count: capacity * network.outputSize)
+        hiddenDelta = Array(repeating: 0, count: capacity * network.hiddenSize)
+    }
+}
+
+// MARK: - Forward pass
+
+extension TwoLayerNetwork {
+    /// A1 = σ(X·W1 + b1) and Z2 = A1·W2 + b2 (Y = softmax(Z2) if `probabilities`)
+    /// for the listed images, into the workspace.
+    func forward(
+        _ images: some Collection<Int>, of data: SparseImages, workspace: inout Workspace<Scalar>,
+        probabilities: Bool
+    ) {
+        let n = images.count
+        precondition(n <= workspace.capacity && data.pixelCount == inputSize)
+        w1.withUnsafeBufferPointer { w1 in
+            b1.withUnsafeBufferPointer { b1 in
+                workspace.hidden.withUnsafeMutableBufferPointer { a1 in
+                    data.multiply(images: images, by: w1.baseAddress!, width: hiddenSize, bias: b1.baseAddress!, into: a1.baseAddress!)
+                    Activations.sigmoid(UnsafeMutableBufferPointer(rebasing: a1[0 ..< n * hiddenSize]))
+                }
+            }
+        }
+        workspace.output.withUnsafeMutableBufferPointer { z2 in
+            for r in 0 ..< n { (z2.baseAddress! + r * outputSize).update(from: b2, count: outputSize) }
+            Scalar.gemm(
+                transposeA: false, transposeB: false, m: n, n: outputSize, k: hiddenSize, alpha: 1,
+                a: workspace.hidden, lda: hiddenSize, b: w2, ldb: outputSize, beta: 1, c: z2.baseAddress!, ldc: outputSize)
+            if probabilities { Activations.softmaxRows(z2.baseAddress!, rows: n, columns: outputSize) }
+        }
+    }
+
+    /// The mean cross-entropy loss on the listed images.
+    public func loss(on images: [Int], of data: SparseImages) -> Scalar {
+        var workspace = Workspace(for: self, capacity: images.count)
+        forward(images, of: data, workspace: &workspace, probabilities: true)
+        return Activations.crossEntropy(
+            probabilities: workspace.output, labels: images.lazy.map { data.labels[$0] }, columns: outputSize)
+    }
+
+    /// Class probabilities (rows of `outputSize`) for the listed images.
+    public func probabilities(on images: [Int], of data: SparseImages) -> [Scalar] {
+        var workspace = Workspace(for: self, capacity: images.count)
+        forward(images, of: data, workspace: &workspace, probabilities: true)
+        return Array(workspace.output[0 ..< images.count * outputSize])
+    }
+}
+
+// MARK: - Backward pass
+
+extension TwoLayerNetwork {
+    /// Backpropagation for one mini-batch: fills `gradients` and returns the
+    /// batch loss of this forward pass.
+    ///
+    ///     dZ2 = (Y − T) / N                  dW2 = A1ᵀ·dZ2   db2 = Σᵢ dZ2
+    ///     dZ1 = (dZ2·W2ᵀ) ⊙ A1 ⊙ (1 − A1)    dW1 = Xᵀ·dZ1    db1 = Σᵢ dZ1
+    public func gradient(
+        on images: [Int], of data: SparseImages, workspace: inout Workspace<Scalar>,
+        into gradients: inout Gradients<Scalar>
+    ) -> Scalar {
+        let n = images.count
+        forward(images, of: data, workspace: &workspace, probabilities: true)
+        let loss = Activations.crossEntropy(
+            probabilities: workspace.output, labels: images.lazy.map { data.labels[$0] }, columns: outputSize)
+        let (hiddenSize, outputSize) = (self.hiddenSize, self.outputSize)
+        let inverseN = 1 / Scalar(n)
+
+        workspace.output.withUnsafeMutableBufferPointer { y in
+            // dZ2 = (Y − T) / N, in place of Y.
+            for (r, image) in images.enumerated() {
+                y[r * outputSize + Int(data.labels[image])] -= 1
+            }
+            for i in 0 ..< n * outputSize { y[i] *= inverseN }
+            let dZ2 = UnsafePointer(y.baseAddress!)
+            gradients.w2.withUnsafeMutableBufferPointer { dW2 in
+                Scalar.gemm(
+                    transposeA: true, transposeB: false, m: hiddenSize, n: outputSize, k: n, alpha: 1,
+                    a: workspace.hidden, lda: hiddenSize, b: dZ2, ldb: outputSize, beta: 0,
+                    c: dW2.baseAddress!, ldc: outputSize)
+            }
+            columnSums(dZ2, rows: n, columns: outputSize, into: &gradients.b2)
+            workspace.hiddenDelta.withUnsafeMutableBufferPointer { dA1 in
+                Scalar.gemm(
+                    transposeA: false, transposeB: true, m: n, n: hiddenSize, k: outputSize, alpha: 1,
+                    a: dZ2, lda: outputSize, b: w2, ldb: outputSize, beta: 0,
+                    c: dA1.baseAddress!, ldc: hiddenSize)
+            }
+        }
+        workspace.hiddenDelta.withUnsafeMutableBufferPointer { dZ1 in
+            workspace.hidden.withUnsafeBufferPointer { a1 in
+                for i in 0 ..< n * hiddenSize { dZ1[i] *= a1[i] * (1 - a1[i]) }
+            }
+            columnSums(dZ1.baseAddress!, rows: n, columns: hiddenSize, into: &gradients.b1)
+            gradients.w1.withUnsafeMutableBufferPointer { dW1 in
+                dW1.update(repeating: 0)
+                data.accumulateTransposedProduct(
+                    images: images, delta: dZ1.baseAddress!, width: hiddenSize, into: dW1.baseAddress!)
+            }
+        }
+        return loss
+    }
+
+    /// Plain SGD: θ ← θ − η·∂L/∂θ for every parameter.
+    public mutating func descend(along gradients: Gradients<Scalar>, learningRate: Scalar) {
+        func step(_ parameters: inout [Scalar], _ gradient: [Scalar]) {
+            parameters.withUnsafeMutableBufferPointer { p in
+                Scalar.axpy(count: p.count, alpha: -learningRate, x: gradient, y: p.baseAddress!)
+            }
+        }
+        step(&w1, gradients.w1)
+        step(&b1, gradients.b1)
+        step(&w2, gradients.w2)
+        step(&b2, gradients.b2)
+    }
+}
+
+private func columnSums<Scalar: BLASScalar>(
+    _ m: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: inout [Scalar]
+) {
+    for j in 0 ..< columns { sums[j] = 0 }
+    for r in 0 ..< rows {
+        for j in 0 ..< columns { sums[j] += m[r * columns + j] }
+    }
+}
