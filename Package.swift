@@ -37,13 +37,16 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
 
+        // The trainer's hand-written first-layer kernels, optimised in every configuration.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
         // MARK: Data: IDX / MNIST reader
         .target(name: "MNIST", dependencies: ["CZlib"]),
 
         // MARK: Maths: the two-layer network and its training loop (no drawing)
         .target(
             name: "Trainer",
-            dependencies: ["COpenBLAS", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["COpenBLAS", "CKernels", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: alwaysOptimised),
 
         // MARK: Pictures: chart models (plain values, pure layout) and the Cairo canvas

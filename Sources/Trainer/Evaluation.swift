@@ -36,7 +36,7 @@ extension TwoLayerNetwork {
         var workspace = Workspace(for: self, capacity: chunk)
         for start in stride(from: 0, to: data.count, by: chunk) {
             let range = start ..< min(start + chunk, data.count)
-            forward(range, of: data, workspace: &workspace, probabilities: probabilities)
+            forward(.range(range), of: data, workspace: &workspace, probabilities: probabilities)
             workspace.output.withUnsafeBufferPointer { body(range, $0.baseAddress!) }
         }
     }

@@ -1,3 +1,4 @@
+import CKernels
 import MNIST
 
 /// Images stored by their non-zero pixels only (compressed sparse rows).
@@ -55,16 +56,55 @@ public struct SparseImages: Sendable {
 
 // MARK: - Kernels
 
+/// The images a product reads: a mini-batch's indices, or a contiguous range.
+enum ImageSelection {
+    case indices([Int])
+    case range(Range<Int>)
+
+    var count: Int {
+        switch self {
+        case let .indices(list): list.count
+        case let .range(range): range.count
+        }
+    }
+
+    /// Calls `body` with the C kernels' (rows, firstRow, rowCount) form.
+    func withRows<R>(_ body: (UnsafePointer<Int64>?, Int64, Int64) -> R) -> R {
+        switch self {
+        case let .indices(list):
+            list.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: Int64.self) { body($0.baseAddress, 0, Int64($0.count)) }
+            }
+        case let .range(range):
+            body(nil, Int64(range.lowerBound), Int64(range.count))
+        }
+    }
+
+    func forEach(_ body: (Int) -> Void) {
+        switch self {
+        case let .indices(list): list.forEach(body)
+        case let .range(range): range.forEach(body)
+        }
+    }
+}
+
 extension SparseImages {
-    /// out[r, :] = bias + Σₚ x[images[r], p] · w[p, :] for each listed image,
+    /// out[r, :] = bias + Σₚ x[image r, p] · w[p, :] for each selected image,
     /// where x = byte / 255, `w` is pixelCount×width and `out` is rows×width.
     func multiply<Scalar: BLASScalar>(
-        images: some Collection<Int>, by w: UnsafePointer<Scalar>, width: Int,
+        _ images: ImageSelection, by w: UnsafePointer<Scalar>, width: Int,
         bias: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>
     ) {
+        if Scalar.self == Float.self, !Self.useReferenceKernels {
+            images.withRows { rows, first, count in
+                ck_sparse_times_dense(
+                    rowStart, column, value, rows, first, count, w.floats, Int64(width), bias.floats, out.floats)
+            }
+            return
+        }
         let scale = 1 / Scalar(255)
         var row = out
-        for image in images {
+        images.forEach { image in
             row.update(from: bias, count: width)
             for entry in Int(rowStart[image]) ..< Int(rowStart[image + 1]) {
                 let x = Scalar(value[entry]) * scale
@@ -75,13 +115,21 @@ extension SparseImages {
         }
     }
 
-    /// grad[p, :] += Σᵣ x[images[r], p] · delta[r, :]: the product Xᵀ·delta,
-    /// accumulated into the rows of `grad` that the images touch.
-    func accumulateTransposedProduct<Scalar: BLASScalar>(
-        images: some Collection<Int>, delta: UnsafePointer<Scalar>, width: Int,
-        into grad: UnsafeMutablePointer<Scalar>
+    /// grad = Xᵀ·delta, where row r of X is image `images[r]`: every row of
+    /// `grad` (pixelCount×width) is written, the untouched ones with zeros.
+    func transposedProduct<Scalar: BLASScalar>(
+        _ images: [Int], delta: UnsafePointer<Scalar>, width: Int, into grad: UnsafeMutablePointer<Scalar>
     ) {
+        if Scalar.self == Float.self, !Self.useReferenceKernels {
+            let done = ImageSelection.indices(images).withRows { rows, _, count in
+                ck_sparse_transpose_times_dense(
+                    rowStart, column, value, rows, count, delta.floats, Int64(width), Int64(pixelCount), grad.floats)
+            }
+            precondition(done != 0, "out of memory in the first layer's backward pass")
+            return
+        }
         let scale = 1 / Scalar(255)
+        grad.update(repeating: 0, count: pixelCount * width)
         var deltaRow = delta
         for image in images {
             for entry in Int(rowStart[image]) ..< Int(rowStart[image + 1]) {
@@ -92,4 +140,20 @@ extension SparseImages {
             deltaRow += width
         }
     }
+
+    /// Tests set this to run the generic Swift loops in `Float` too, to
+    /// compare them with the C kernels.
+    nonisolated(unsafe) static var useReferenceKernels = false
+
+    /// Which implementation the `Float` kernels use: "avx2+fma" or "portable".
+    public static var kernelImplementation: String { String(cString: ck_implementation()) }
+}
+
+extension UnsafePointer {
+    /// The same address as `Float` (only called where `Pointee == Float`).
+    fileprivate var floats: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+}
+
+extension UnsafeMutablePointer {
+    fileprivate var floats: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
 }

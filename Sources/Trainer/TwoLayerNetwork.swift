@@ -88,7 +88,7 @@ extension TwoLayerNetwork {
     /// A1 = σ(X·W1 + b1) and Z2 = A1·W2 + b2 (Y = softmax(Z2) if `probabilities`)
     /// for the listed images, into the workspace.
     func forward(
-        _ images: some Collection<Int>, of data: SparseImages, workspace: inout Workspace<Scalar>,
+        _ images: ImageSelection, of data: SparseImages, workspace: inout Workspace<Scalar>,
         probabilities: Bool
     ) {
         let n = images.count
@@ -96,7 +96,7 @@ extension TwoLayerNetwork {
         w1.withUnsafeBufferPointer { w1 in
             b1.withUnsafeBufferPointer { b1 in
                 workspace.hidden.withUnsafeMutableBufferPointer { a1 in
-                    data.multiply(images: images, by: w1.baseAddress!, width: hiddenSize, bias: b1.baseAddress!, into: a1.baseAddress!)
+                    data.multiply(images, by: w1.baseAddress!, width: hiddenSize, bias: b1.baseAddress!, into: a1.baseAddress!)
                     Activations.sigmoid(UnsafeMutableBufferPointer(rebasing: a1[0 ..< n * hiddenSize]))
                 }
             }
@@ -113,7 +113,7 @@ extension TwoLayerNetwork {
     /// The mean cross-entropy loss on the listed images.
     public func loss(on images: [Int], of data: SparseImages) -> Scalar {
         var workspace = Workspace(for: self, capacity: images.count)
-        forward(images, of: data, workspace: &workspace, probabilities: true)
+        forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
         return Activations.crossEntropy(
             probabilities: workspace.output, labels: images.lazy.map { data.labels[$0] }, columns: outputSize)
     }
@@ -121,7 +121,7 @@ extension TwoLayerNetwork {
     /// Class probabilities (rows of `outputSize`) for the listed images.
     public func probabilities(on images: [Int], of data: SparseImages) -> [Scalar] {
         var workspace = Workspace(for: self, capacity: images.count)
-        forward(images, of: data, workspace: &workspace, probabilities: true)
+        forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
         return Array(workspace.output[0 ..< images.count * outputSize])
     }
 }
@@ -139,7 +139,7 @@ extension TwoLayerNetwork {
         into gradients: inout Gradients<Scalar>
     ) -> Scalar {
         let n = images.count
-        forward(images, of: data, workspace: &workspace, probabilities: true)
+        forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
         let loss = Activations.crossEntropy(
             probabilities: workspace.output, labels: images.lazy.map { data.labels[$0] }, columns: outputSize)
         let (hiddenSize, outputSize) = (self.hiddenSize, self.outputSize)
@@ -172,9 +172,8 @@ extension TwoLayerNetwork {
             }
             columnSums(dZ1.baseAddress!, rows: n, columns: hiddenSize, into: &gradients.b1)
             gradients.w1.withUnsafeMutableBufferPointer { dW1 in
-                dW1.update(repeating: 0)
-                data.accumulateTransposedProduct(
-                    images: images, delta: dZ1.baseAddress!, width: hiddenSize, into: dW1.baseAddress!)
+                data.transposedProduct(
+                    images, delta: dZ1.baseAddress!, width: hiddenSize, into: dW1.baseAddress!)
             }
         }
         return loss

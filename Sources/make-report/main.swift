@@ -1,3 +1,4 @@
+import Foundation
 import MNIST
 import Trainer
 import Dispatch
@@ -6,7 +7,7 @@ let d = try Dataset.load(from: "data/mnist")
 let t1 = DispatchTime.now()
 print("load", Double(t1.uptimeNanoseconds - t0.uptimeNanoseconds)/1e9)
 var c = TrainingConfiguration()
-if let s = CommandLine.arguments.dropFirst().first { c.blasThreads = Int(s)! }
+c.evaluateInBackground = false; c.evaluateEvery = 100000; if let h = ProcessInfo.processInfo.environment["HIDDEN"] { c.hiddenSize = Int(h)! }
 let run = try Trainer(configuration: c).train(on: d)
 print(run.timings)
 for e in run.epochs { print(e.epoch, e.trainAccuracy, e.testAccuracy, e.loss) }

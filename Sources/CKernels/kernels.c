@@ -1,0 +1,210 @@
+#include "CKernels.h"
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CK_X86 1
+#endif
+
+static const float kScale = 1.0f / 255.0f;
+
+// byte / 255 for every byte: a table load is cheaper than an int-to-float
+// conversion (which also carries a false register dependency on x86).
+static float kPixel[256];
+static void init_pixel_table(void) __attribute__((constructor));
+static void init_pixel_table(void) {
+    for (int i = 0; i < 256; i++) kPixel[i] = (float)i * kScale;
+}
+
+// The selected images' entries regrouped by pixel (a counting sort), so that
+// X^T * delta accumulates each pixel's gradient row in registers and stores it once.
+typedef struct { int32_t sample; float x; } ck_entry;
+typedef struct { int32_t *start; ck_entry *entries; } ck_transposed;
+
+static int transpose(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                     const int64_t *rows, int64_t rowCount, int64_t pixels, ck_transposed *t) {
+    int64_t total = 0;
+    for (int64_t r = 0; r < rowCount; r++) total += rowStart[rows[r] + 1] - rowStart[rows[r]];
+    t->start = calloc((size_t)pixels + 1, sizeof(int32_t));
+    t->entries = malloc((size_t)(total > 0 ? total : 1) * sizeof(ck_entry));
+    if (!t->start || !t->entries) { free(t->start); free(t->entries); return 0; }
+    for (int64_t r = 0; r < rowCount; r++)
+        for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++) t->start[column[e] + 1]++;
+    for (int64_t p = 0; p < pixels; p++) t->start[p + 1] += t->start[p];
+    int32_t *next = malloc((size_t)pixels * sizeof(int32_t));
+    if (!next) { free(t->start); free(t->entries); return 0; }
+    memcpy(next, t->start, (size_t)pixels * sizeof(int32_t));
+    for (int64_t r = 0; r < rowCount; r++)
+        for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++)
+            t->entries[next[column[e]]++] = (ck_entry){(int32_t)r, kPixel[value[e]]};
+    free(next);
+    return 1;
+}
+
+// MARK: - Portable
+
+static void sparse_times_dense_portable(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                                        const int64_t *rows, int64_t firstRow, int64_t rowCount,
+                                        const float *w, int64_t width, const float *bias, float *out) {
+    for (int64_t r = 0; r < rowCount; r++) {
+        int64_t image = rows ? rows[r] : firstRow + r;
+        float *o = out + r * width;
+        for (int64_t j = 0; j < width; j++) o[j] = bias[j];
+        for (int32_t e = rowStart[image]; e < rowStart[image + 1]; e++) {
+            float x = kPixel[value[e]];
+            const float *wr = w + (int64_t)column[e] * width;
+            for (int64_t j = 0; j < width; j++) o[j] += x * wr[j];
+        }
+    }
+}
+
+static void sparse_transpose_times_dense_portable(const ck_transposed *t, const float *delta, int64_t width,
+                                                  int64_t pixels, float *grad) {
+    for (int64_t p = 0; p < pixels; p++) {
+        float *g = grad + p * width;
+        for (int64_t j = 0; j < width; j++) g[j] = 0;
+        for (int32_t e = t->start[p]; e < t->start[p + 1]; e++) {
+            const float *d = delta + (int64_t)t->entries[e].sample * width;
+            for (int64_t j = 0; j < width; j++) g[j] += t->entries[e].x * d[j];
+        }
+    }
+}
+
+static void sigmoid_portable(float *y, int64_t count) {
+    for (int64_t i = 0; i < count; i++) y[i] = 1.0f / (1.0f + expf(-y[i]));
+}
+
+// MARK: - AVX2 + FMA
+//
+// A row of `width` floats is handled in blocks of up to 64 (8 ymm registers);
+// inside a block the chunk count is a compile-time constant (the switch below),
+// so the accumulators stay in registers, and the last chunk of the row is
+// loaded and stored with a mask.
+
+#ifdef CK_X86
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+
+CK_AVX2 static inline __m256i tail_mask(int64_t n) {  // lanes < n set, 1 <= n <= 8
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes);
+}
+
+CK_AVX2 static inline __attribute__((always_inline)) void
+forward_block(const int32_t *start, const int32_t *end, const uint16_t *column, const uint8_t *value,
+              const float *w, int64_t width, const float *bias, float *o, int chunks, __m256i mask) {
+    __m256 acc[8];
+    for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_loadu_ps(bias + 8 * k);
+    acc[chunks - 1] = _mm256_maskload_ps(bias + 8 * (chunks - 1), mask);
+    for (int32_t e = *start; e < *end; e++) {
+        __m256 x = _mm256_set1_ps(kPixel[value[e]]);
+        const float *wr = w + (int64_t)column[e] * width;
+        for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_fmadd_ps(x, _mm256_loadu_ps(wr + 8 * k), acc[k]);
+        acc[chunks - 1] = _mm256_fmadd_ps(x, _mm256_maskload_ps(wr + 8 * (chunks - 1), mask), acc[chunks - 1]);
+    }
+    for (int k = 0; k < chunks - 1; k++) _mm256_storeu_ps(o + 8 * k, acc[k]);
+    _mm256_maskstore_ps(o + 8 * (chunks - 1), mask, acc[chunks - 1]);
+}
+
+// One pixel's gradient row: g = sum over the pixel's entries of x * delta[sample, :].
+CK_AVX2 static inline __attribute__((always_inline)) void
+backward_block(const ck_entry *entries, int32_t count, const float *delta, int64_t width, float *g,
+               int chunks, __m256i mask) {
+    __m256 acc[8];
+    for (int k = 0; k < chunks; k++) acc[k] = _mm256_setzero_ps();
+    for (int32_t e = 0; e < count; e++) {
+        __m256 x = _mm256_set1_ps(entries[e].x);
+        const float *d = delta + (int64_t)entries[e].sample * width;
+        for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_fmadd_ps(x, _mm256_loadu_ps(d + 8 * k), acc[k]);
+        acc[chunks - 1] = _mm256_fmadd_ps(x, _mm256_maskload_ps(d + 8 * (chunks - 1), mask), acc[chunks - 1]);
+    }
+    for (int k = 0; k < chunks - 1; k++) _mm256_storeu_ps(g + 8 * k, acc[k]);
+    _mm256_maskstore_ps(g + 8 * (chunks - 1), mask, acc[chunks - 1]);
+}
+
+#define CK_DISPATCH(call)                                                                          \
+    switch (chunks) {                                                                              \
+    case 1: call(1); break; case 2: call(2); break; case 3: call(3); break; case 4: call(4); break; \
+    case 5: call(5); break; case 6: call(6); break; case 7: call(7); break; default: call(8); break; \
+    }
+
+CK_AVX2 static void sparse_times_dense_avx2(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                                            const int64_t *rows, int64_t firstRow, int64_t rowCount,
+                                            const float *w, int64_t width, const float *bias, float *out) {
+    for (int64_t r = 0; r < rowCount; r++) {
+        int64_t image = rows ? rows[r] : firstRow + r;
+        for (int64_t j0 = 0; j0 < width; j0 += 64) {
+            int64_t n = width - j0 < 64 ? width - j0 : 64;
+            int chunks = (int)((n + 7) / 8);
+            __m256i mask = tail_mask(n - 8 * (chunks - 1));
+#define CK_FORWARD(c) forward_block(rowStart + image, rowStart + image + 1, column, value, w + j0, width, \
+                                    bias + j0, out + r * width + j0, c, mask)
+            CK_DISPATCH(CK_FORWARD)
+#undef CK_FORWARD
+        }
+    }
+}
+
+CK_AVX2 static void sparse_transpose_times_dense_avx2(const ck_transposed *t, const float *delta, int64_t width,
+                                                      int64_t pixels, float *grad) {
+    for (int64_t j0 = 0; j0 < width; j0 += 64) {
+        int64_t n = width - j0 < 64 ? width - j0 : 64;
+        int chunks = (int)((n + 7) / 8);
+        __m256i mask = tail_mask(n - 8 * (chunks - 1));
+        for (int64_t p = 0; p < pixels; p++) {
+            const ck_entry *entries = t->entries + t->start[p];
+            int32_t count = t->start[p + 1] - t->start[p];
+#define CK_BACKWARD(c) backward_block(entries, count, delta + j0, width, grad + p * width + j0, c, mask)
+            CK_DISPATCH(CK_BACKWARD)
+#undef CK_BACKWARD
+        }
+    }
+}
+
+static int has_avx2_fma(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
+#else
+static int has_avx2_fma(void) { return 0; }
+#endif
+
+// MARK: - Entry points
+
+void ck_sparse_times_dense(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                           const int64_t *rows, int64_t firstRow, int64_t rowCount,
+                           const float *w, int64_t width, const float *bias, float *out) {
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        sparse_times_dense_avx2(rowStart, column, value, rows, firstRow, rowCount, w, width, bias, out);
+        return;
+    }
+#endif
+    sparse_times_dense_portable(rowStart, column, value, rows, firstRow, rowCount, w, width, bias, out);
+}
+
+int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                                    const int64_t *rows, int64_t rowCount,
+                                    const float *delta, int64_t width, int64_t pixels, float *grad) {
+    ck_transposed t;
+    if (!transpose(rowStart, column, value, rows, rowCount, pixels, &t)) return 0;
+#ifdef CK_X86
+    if (has_avx2_fma())
+        sparse_transpose_times_dense_avx2(&t, delta, width, pixels, grad);
+    else
+#endif
+        sparse_transpose_times_dense_portable(&t, delta, width, pixels, grad);
+    free(t.start);
+    free(t.entries);
+    return 1;
+}
+
+void ck_sigmoid(float *y, int64_t count) { sigmoid_portable(y, count); }
+
+const char *ck_implementation(void) { return has_avx2_fma() ? "avx2+fma" : "portable"; }
