@@ -1,8 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The hot loops of the trainer are compiled with optimisation even in a debug
-/// build, so that a plain `swift run make-report` stays usable (issue 3, item 7).
+/// Modules with hot loops (training, pixel conversion, decompression) are
+/// compiled with optimisation even in a debug build, so that a plain
+/// `swift run make-report` stays usable. The trainer's generic hot paths are
+/// pre-specialised for `Float` (`@_specialize`), because a debug build
+/// compiles file by file and could not specialise them across files.
 let alwaysOptimised: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
 ]
@@ -16,6 +19,7 @@ let package = Package(
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "Render", targets: ["Render"]),
+        .library(name: "Gallery", targets: ["Gallery"]),
         .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
@@ -41,7 +45,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // MARK: Data: IDX / MNIST reader
-        .target(name: "MNIST", dependencies: ["CZlib"]),
+        .target(name: "MNIST", dependencies: ["CZlib"], swiftSettings: alwaysOptimised),
 
         // MARK: Maths: the two-layer network and its training loop (no drawing)
         .target(
@@ -51,7 +55,11 @@ let package = Package(
 
         // MARK: Pictures: chart models (plain values, pure layout) and the Cairo canvas
         .target(name: "Charts"),
-        .target(name: "Render", dependencies: ["Charts", "CCairo", "CPNG"]),
+        .target(name: "CPNGCodec", dependencies: ["CPNG"]),
+        .target(name: "Render", dependencies: ["Charts", "CCairo", "CPNGCodec"], swiftSettings: alwaysOptimised),
+
+        // MARK: The gallery: which pictures a run gets
+        .target(name: "Gallery", dependencies: ["Charts", "Trainer", "MNIST"]),
 
         // MARK: The Markdown walk-through
         .target(name: "Report", dependencies: ["Trainer"]),
@@ -60,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "make-report",
             dependencies: [
-                "MNIST", "Trainer", "Charts", "Render", "Report",
+                "MNIST", "Trainer", "Charts", "Gallery", "Render", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -69,12 +77,12 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Charts", "CPNG"],
+            name: "RenderTests", dependencies: ["Render", "Charts"],
             exclude: ["__Goldens__"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Trainer"],
             exclude: ["__Goldens__"]),
         .testTarget(
-            name: "MakeReportEndToEndTests", dependencies: ["CPNG"]),
+            name: "MakeReportEndToEndTests", dependencies: ["Render"]),
     ]
 )

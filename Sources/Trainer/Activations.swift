@@ -3,6 +3,7 @@ import RealModule
 /// The element-wise maths of the network, on raw buffers.
 enum Activations {
     /// σ(z) = 1 / (1 + e^(−z)), in place.
+    @_specialize(where Scalar == Float)
     static func sigmoid<Scalar: BLASScalar>(_ z: UnsafeMutableBufferPointer<Scalar>) {
         for i in z.indices { z[i] = 1 / (1 + Scalar.exp(-z[i])) }
     }
@@ -10,6 +11,7 @@ enum Activations {
     /// Row-wise softmax in place: yⱼ = e^(zⱼ − max z) / Σₖ e^(zₖ − max z).
     /// Subtracting the row maximum keeps every exponent ≤ 0, so huge logits
     /// cannot overflow.
+    @_specialize(where Scalar == Float)
     static func softmaxRows<Scalar: BLASScalar>(_ z: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int) {
         for r in 0 ..< rows {
             let row = z + r * columns
@@ -29,18 +31,21 @@ enum Activations {
     static let logGuard = 1e-7
 
     /// Mean cross-entropy of row-wise probabilities against class labels:
-    /// L = −(1/N) Σᵢ log(yᵢ,ₜᵢ + 1e-7).
+    /// L = −(1/N) Σᵢ log(yᵢ,ₜᵢ + 1e-7), where row i belongs to image `images[i]`
+    /// whose class is `labels[images[i]]`.
+    @_specialize(where Scalar == Float)
     static func crossEntropy<Scalar: BLASScalar>(
-        probabilities y: UnsafePointer<Scalar>, labels: some Collection<UInt8>, columns: Int
+        probabilities y: UnsafePointer<Scalar>, images: [Int], labels: [UInt8], columns: Int
     ) -> Scalar {
         var total: Scalar = 0
-        for (r, label) in labels.enumerated() {
-            total -= Scalar.log(y[r * columns + Int(label)] + Scalar(logGuard))
+        for (r, image) in images.enumerated() {
+            total -= Scalar.log(y[r * columns + Int(labels[image])] + Scalar(logGuard))
         }
-        return total / Scalar(labels.count)
+        return total / Scalar(images.count)
     }
 
     /// Index of the largest element of each row (the first on ties).
+    @_specialize(where Scalar == Float)
     static func argmaxRows<Scalar: BLASScalar>(_ z: UnsafePointer<Scalar>, rows: Int, columns: Int, into out: inout [UInt8]) {
         for r in 0 ..< rows {
             let row = z + r * columns

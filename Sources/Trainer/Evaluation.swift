@@ -3,6 +3,7 @@ extension TwoLayerNetwork {
     static var evaluationChunk: Int { 1000 }
 
     /// Fraction of `data` whose most probable class is its label.
+    @_specialize(where Scalar == Float)
     public func accuracy(on data: SparseImages) -> Double {
         var correct = 0
         var predicted = [UInt8]()
@@ -17,6 +18,7 @@ extension TwoLayerNetwork {
     }
 
     /// Predicted classes and softmax probabilities for every image of `data`.
+    @_specialize(where Scalar == Float)
     public func predictions(on data: SparseImages) -> TestPredictions {
         var predicted = [UInt8]()
         var probabilities = [Float]()
@@ -29,6 +31,7 @@ extension TwoLayerNetwork {
         return TestPredictions(labels: data.labels, predicted: predicted, probabilities: probabilities, classCount: outputSize)
     }
 
+    @_specialize(where Scalar == Float)
     private func forEachChunk(
         of data: SparseImages, probabilities: Bool, _ body: (Range<Int>, UnsafePointer<Scalar>) -> Void
     ) {

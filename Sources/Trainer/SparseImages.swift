@@ -91,6 +91,7 @@ enum ImageSelection {
 extension SparseImages {
     /// out[r, :] = bias + Σₚ x[image r, p] · w[p, :] for each selected image,
     /// where x = byte / 255, `w` is pixelCount×width and `out` is rows×width.
+    @_specialize(where Scalar == Float)
     func multiply<Scalar: BLASScalar>(
         _ images: ImageSelection, by w: UnsafePointer<Scalar>, width: Int,
         bias: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>
@@ -117,6 +118,7 @@ extension SparseImages {
 
     /// grad = Xᵀ·delta, where row r of X is image `images[r]`: every row of
     /// `grad` (pixelCount×width) is written, the untouched ones with zeros.
+    @_specialize(where Scalar == Float)
     func transposedProduct<Scalar: BLASScalar>(
         _ images: [Int], delta: UnsafePointer<Scalar>, width: Int, into grad: UnsafeMutablePointer<Scalar>
     ) {

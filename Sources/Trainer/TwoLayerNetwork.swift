@@ -87,6 +87,7 @@ public struct Workspace<Scalar: BLASScalar> {
 extension TwoLayerNetwork {
     /// A1 = σ(X·W1 + b1) and Z2 = A1·W2 + b2 (Y = softmax(Z2) if `probabilities`)
     /// for the listed images, into the workspace.
+    @_specialize(where Scalar == Float)
     func forward(
         _ images: ImageSelection, of data: SparseImages, workspace: inout Workspace<Scalar>,
         probabilities: Bool
@@ -111,14 +112,16 @@ extension TwoLayerNetwork {
     }
 
     /// The mean cross-entropy loss on the listed images.
+    @_specialize(where Scalar == Float)
     public func loss(on images: [Int], of data: SparseImages) -> Scalar {
         var workspace = Workspace(for: self, capacity: images.count)
         forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
         return Activations.crossEntropy(
-            probabilities: workspace.output, labels: images.lazy.map { data.labels[$0] }, columns: outputSize)
+            probabilities: workspace.output, images: images, labels: data.labels, columns: outputSize)
     }
 
     /// Class probabilities (rows of `outputSize`) for the listed images.
+    @_specialize(where Scalar == Float)
     public func probabilities(on images: [Int], of data: SparseImages) -> [Scalar] {
         var workspace = Workspace(for: self, capacity: images.count)
         forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
@@ -134,6 +137,7 @@ extension TwoLayerNetwork {
     ///
     ///     dZ2 = (Y − T) / N                  dW2 = A1ᵀ·dZ2   db2 = Σᵢ dZ2
     ///     dZ1 = (dZ2·W2ᵀ) ⊙ A1 ⊙ (1 − A1)    dW1 = Xᵀ·dZ1    db1 = Σᵢ dZ1
+    @_specialize(where Scalar == Float)
     public func gradient(
         on images: [Int], of data: SparseImages, workspace: inout Workspace<Scalar>,
         into gradients: inout Gradients<Scalar>
@@ -141,7 +145,7 @@ extension TwoLayerNetwork {
         let n = images.count
         forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
         let loss = Activations.crossEntropy(
-            probabilities: workspace.output, labels: images.lazy.map { data.labels[$0] }, columns: outputSize)
+            probabilities: workspace.output, images: images, labels: data.labels, columns: outputSize)
         let (hiddenSize, outputSize) = (self.hiddenSize, self.outputSize)
         let inverseN = 1 / Scalar(n)
 
@@ -180,6 +184,7 @@ extension TwoLayerNetwork {
     }
 
     /// Plain SGD: θ ← θ − η·∂L/∂θ for every parameter.
+    @_specialize(where Scalar == Float)
     public mutating func descend(along gradients: Gradients<Scalar>, learningRate: Scalar) {
         func step(_ parameters: inout [Scalar], _ gradient: [Scalar]) {
             parameters.withUnsafeMutableBufferPointer { p in

@@ -1,0 +1,38 @@
+#ifndef CPNGCODEC_H
+#define CPNGCODEC_H
+// libpng behind a setjmp-free interface that Swift can call: libpng reports
+// errors by longjmp, which must not cross Swift frames, so the jumps stay in C.
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Bytes allocated by the codec; release with pngc_free.
+typedef struct {
+    uint8_t *data;
+    size_t size;
+} pngc_buffer;
+
+/// Encodes 8-bit pixels (channels 3 = RGB or 4 = RGBA, rows packed) as PNG in
+/// memory, with `count` tEXt chunks and no tIME chunk, so the same pixels and
+/// text always give the same bytes. Returns 1, or 0 with a message in `error`.
+int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                const char *const *keys, const char *const *values, int count,
+                pngc_buffer *out, char *error, size_t errorSize);
+
+/// Decodes any PNG to 8-bit RGBA. `text` receives "key\0value\0" pairs one
+/// after another (may be NULL). Returns 1, or 0 with a message in `error`.
+int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *width, uint32_t *height,
+                pngc_buffer *text, char *error, size_t errorSize);
+
+void pngc_free(pngc_buffer *buffer);
+
+/// The libpng version the codec was built against.
+const char *pngc_libpng_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

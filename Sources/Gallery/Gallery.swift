@@ -1,0 +1,122 @@
+import Charts
+import Foundation
+import MNIST
+import Trainer
+
+/// One picture of the gallery: its file name, what it shows, and the scene.
+public struct GalleryImage: Sendable {
+    /// File name without extension: "training_accuracy".
+    public var name: String
+    /// Short title for tables.
+    public var title: String
+    /// One sentence on what to look for in it.
+    public var lookFor: String
+    public var scene: Scene
+}
+
+/// Choices that change the pictures.
+public struct GalleryOptions: Sendable, Equatable {
+    /// Loss chart with a logarithmic y axis.
+    public var logarithmicLoss = true
+    /// Colour the diagram's hidden → output edges by the trained W2.
+    public var weightedEdges = false
+    /// How many misclassified test digits to show.
+    public var misclassifiedCount = 24
+
+    public init(logarithmicLoss: Bool = true, weightedEdges: Bool = false, misclassifiedCount: Int = 24) {
+        self.logarithmicLoss = logarithmicLoss
+        self.weightedEdges = weightedEdges
+        self.misclassifiedCount = misclassifiedCount
+    }
+}
+
+/// Every picture of a run, in gallery order, drawn from the in-memory run.
+public enum Gallery {
+    public static func images(
+        for run: TrainingRun, testImages: ImageSet, theme: Theme = .dark, measurer: some TextMeasuring,
+        options: GalleryOptions = .init()
+    ) -> [GalleryImage] {
+        [
+            accuracy(run, theme: theme, measurer: measurer),
+            architecture(run, testImages: testImages, theme: theme, measurer: measurer, weighted: options.weightedEdges),
+            loss(run, theme: theme, measurer: measurer, logarithmic: options.logarithmicLoss),
+            confusion(run, theme: theme, measurer: measurer),
+            hiddenUnits(run, theme: theme, measurer: measurer),
+            misclassified(run, testImages: testImages, theme: theme, measurer: measurer, count: options.misclassifiedCount),
+        ]
+    }
+
+    public static func accuracy(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
+        let chart = AccuracyChart.make(
+            epochs: run.epochs.map(\.epoch), train: run.epochs.map(\.trainAccuracy), test: run.epochs.map(\.testAccuracy), theme: theme)
+        return GalleryImage(
+            name: "training_accuracy", title: "Training vs test accuracy",
+            lookFor: "Both curves climb together; a test curve that falls away from the training curve would be overfitting. The inset separates the last epochs, where the two lines otherwise overlap.",
+            scene: chart.scene(size: Size(800, 500), theme: theme, measurer: measurer))
+    }
+
+    public static func architecture(
+        _ run: TrainingRun, testImages: ImageSet, theme: Theme, measurer: some TextMeasuring, weighted: Bool
+    ) -> GalleryImage {
+        let net = run.network
+        let side = Int(Double(net.inputSize).squareRoot())
+        let shape = side * side == net.inputSize ? (side, side) : (1, net.inputSize)
+        let diagram = NetworkDiagram.twoLayer(
+            inputShape: shape, hidden: net.hiddenSize, outputs: net.outputSize,
+            inputPixels: testImages.count > 0 && shape.0 * shape.1 == ImageSet.pixelCount ? Array(testImages.image(0)) : nil,
+            outputWeights: weighted ? net.w2.map(Double.init) : nil)
+        return GalleryImage(
+            name: "network_architecture", title: "Network architecture",
+            lookFor: "Where the \(grouped(diagram.totalParameters)) parameters live: almost all of them in W1, one weight per pixel and hidden unit.",
+            scene: diagram.scene(size: Size(900, 520), theme: theme, measurer: measurer))
+    }
+
+    public static func loss(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring, logarithmic: Bool) -> GalleryImage {
+        let chart = LossChart.make(
+            losses: run.losses.map(Double.init), epochLength: run.configuration.evaluateEvery, logarithmic: logarithmic, theme: theme)
+        return GalleryImage(
+            name: "loss_curve", title: "Training loss",
+            lookFor: "The loss drops steeply in the first epoch and then keeps falling slowly; the mini-batch noise around the average is the price of batches of \(run.configuration.batchSize).",
+            scene: chart.scene(size: Size(800, 450), theme: theme, measurer: measurer))
+    }
+
+    public static func confusion(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
+        let chart = ConfusionMatrixChart(counts: run.predictions.confusionMatrix)
+        return GalleryImage(
+            name: "confusion_matrix", title: "Confusion matrix",
+            lookFor: "Bright cells off the diagonal are the digits the network mixes up, such as 4 and 9 or 3 and 5; the recall column ranks the classes from hardest to easiest.",
+            scene: chart.scene(size: Size(640, 620), theme: theme, measurer: measurer))
+    }
+
+    public static func hiddenUnits(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
+        let net = run.network
+        let side = Int(Double(net.inputSize).squareRoot())
+        let shape = side * side == net.inputSize ? (side, side) : (1, net.inputSize)
+        let tiles = (0 ..< net.hiddenSize).map { j in (0 ..< net.inputSize).map { Double(net.w1[$0 * net.hiddenSize + j]) } }
+        let chart = WeightTilesChart(tiles: tiles, tileShape: shape)
+        return GalleryImage(
+            name: "hidden_units", title: "Hidden-unit weights",
+            lookFor: "Each tile is a pattern a hidden unit responds to: blue pixels excite it, orange ones inhibit it, and the quiet border is the part of the image that is always blank.",
+            scene: chart.scene(size: Size(800, chart.preferredHeight(width: 800).rounded()), theme: theme, measurer: measurer))
+    }
+
+    public static func misclassified(
+        _ run: TrainingRun, testImages: ImageSet, theme: Theme, measurer: some TextMeasuring, count: Int
+    ) -> GalleryImage {
+        let p = run.predictions
+        let wrong = p.misclassified.prefix(count)
+        let digits = wrong.map { i in
+            DigitGalleryChart.Digit(
+                pixels: Array(testImages.image(i)), trueLabel: Int(p.labels[i]), predicted: Int(p.predicted[i]),
+                confidence: Double(p.confidence(i)))
+        }
+        let chart = DigitGalleryChart(
+            title: "Misclassified Test Digits",
+            subtitle: "The \(digits.count) most confident mistakes of \(grouped(p.misclassified.count)): true → predicted (confidence)",
+            digits: digits)
+        return GalleryImage(
+            name: "misclassified", title: "Misclassified digits",
+            lookFor: "Many of the confident mistakes are digits a person would hesitate over too; the rest show what a 50-unit network cannot yet see.",
+            scene: chart.scene(size: Size(800, chart.preferredHeight(width: 800, theme: theme).rounded()), theme: theme, measurer: measurer))
+    }
+}

@@ -1,0 +1,268 @@
+import CCairo
+import CPNGCodec
+import Charts
+import Foundation
+
+/// The one place that draws: it turns a `Scene` (paths, text and images in
+/// logical units) into PNG, SVG or PDF bytes with Cairo.
+public struct CairoCanvas: Sendable {
+    /// Device pixels per logical unit for PNG output (2 for HiDPI).
+    public var scale: Double
+    /// Stored in every file (PNG `Software`, PDF `Creator`).
+    public var software: String
+    let fonts: Fonts
+
+    public init(scale: Double = 2, software: String = "make-report") throws(RenderError) {
+        guard scale.isFinite, scale > 0, scale <= 16 else { throw .invalidSize(width: 0, height: 0, scale: scale) }
+        self.scale = scale
+        self.software = software
+        self.fonts = try Fonts.shared()
+    }
+
+    /// Text measurement with the same fonts and options as drawing.
+    public var measurer: CairoTextMeasurer { CairoTextMeasurer(fonts: fonts) }
+
+    /// The scene encoded in `format`.
+    public func render(_ scene: Scene, as format: ImageFormat) throws(RenderError) -> [UInt8] {
+        switch format {
+        case .png: return try png(scene)
+        case .svg, .pdf: return try vector(scene, format: format)
+        }
+    }
+
+    // MARK: PNG
+
+    /// The scene as 8-bit RGBA pixels (straight alpha), at the canvas's scale.
+    public func rasterize(_ scene: Scene) throws(RenderError) -> (width: Int, height: Int, rgba: [UInt8]) {
+        let (width, height, rgba, _) = try pixels(scene, dropOpaqueAlpha: false)
+        return (width, height, rgba)
+    }
+
+    func png(_ scene: Scene) throws(RenderError) -> [UInt8] {
+        let (width, height, pixels, channels) = try pixels(scene, dropOpaqueAlpha: true)
+        return try PNG.encode(
+            pixels: pixels, width: width, height: height, channels: channels,
+            text: [("Title", scene.title), ("Software", software), ("Description", scene.description)])
+    }
+
+    /// Draws into an ARGB32 image surface and unpacks it: RGB when every
+    /// pixel is opaque and `dropOpaqueAlpha`, RGBA otherwise.
+    func pixels(_ scene: Scene, dropOpaqueAlpha: Bool) throws(RenderError) -> (Int, Int, [UInt8], Int) {
+        let width = Int((scene.size.width * scale).rounded()), height = Int((scene.size.height * scale).rounded())
+        guard width > 0, height > 0, width <= 32768, height <= 32768 else {
+            throw .invalidSize(width: scene.size.width, height: scene.size.height, scale: scale)
+        }
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
+        defer { cairo_surface_destroy(surface) }
+        try check(cairo_surface_status(surface), "cairo_image_surface_create")
+        try draw(scene, on: surface, scale: scale)
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = UnsafeRawPointer(cairo_image_surface_get_data(surface)!)
+        // ARGB32 is premultiplied and native-endian: one UInt32 0xAARRGGBB per pixel.
+        var opaque = true
+        for y in 0 ..< height where opaque {
+            let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)
+            for x in 0 ..< width where row[x] >> 24 != 255 { opaque = false; break }
+        }
+        let channels = dropOpaqueAlpha && opaque ? 3 : 4
+        let bytes = [UInt8](unsafeUninitializedCapacity: width * height * channels) { out, count in
+            var o = 0
+            for y in 0 ..< height {
+                let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)
+                for x in 0 ..< width {
+                    let argb = row[x]
+                    let a = argb >> 24
+                    var (r, g, b) = ((argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff)
+                    if a != 255, a != 0 { (r, g, b) = ((r * 255 + a / 2) / a, (g * 255 + a / 2) / a, (b * 255 + a / 2) / a) }
+                    out[o] = UInt8(truncatingIfNeeded: r); out[o + 1] = UInt8(truncatingIfNeeded: g); out[o + 2] = UInt8(truncatingIfNeeded: b)
+                    if channels == 4 { out[o + 3] = UInt8(truncatingIfNeeded: a) }
+                    o += channels
+                }
+            }
+            count = o
+        }
+        return (width, height, bytes, channels)
+    }
+
+    // MARK: SVG and PDF
+
+    func vector(_ scene: Scene, format: ImageFormat) throws(RenderError) -> [UInt8] {
+        let sink = ByteSink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        let write: cairo_write_func_t = { closure, data, length in
+            let sink = Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }
+        let (w, h) = (scene.size.width, scene.size.height)
+        let surface: OpaquePointer
+        if format == .svg {
+            surface = cairo_svg_surface_create_for_stream(write, context, w, h)
+        } else {
+            surface = cairo_pdf_surface_create_for_stream(write, context, w, h)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, scene.title)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, software)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, scene.description)
+            // Reproducible builds: a fixed creation date when SOURCE_DATE_EPOCH is set.
+            if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) {
+                let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: epoch))
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date)
+            }
+        }
+        try check(cairo_surface_status(surface), "cairo_\(format.rawValue)_surface_create_for_stream")
+        do {
+            try draw(scene, on: surface, scale: 1)
+        } catch {
+            cairo_surface_destroy(surface)
+            throw error
+        }
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        cairo_surface_destroy(surface)
+        try check(status, "cairo_surface_finish (\(format.rawValue))")
+        return sink.bytes
+    }
+
+    // MARK: Drawing
+
+    func draw(_ scene: Scene, on surface: OpaquePointer, scale: Double) throws(RenderError) {
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr) }
+        try check(cairo_status(cr), "cairo_create")
+        cairo_scale(cr, scale, scale)
+        cairo_set_font_options(cr, fonts.options)
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_GRAY)
+        setColor(cr, scene.background)
+        cairo_paint(cr)
+        for command in scene.commands { draw(command, cr) }
+        try check(cairo_status(cr), "drawing \"\(scene.title)\"")
+    }
+
+    func draw(_ command: DrawCommand, _ cr: OpaquePointer) {
+        switch command {
+        case let .fill(path, color):
+            trace(path, cr)
+            setColor(cr, color)
+            cairo_fill(cr)
+        case let .stroke(path, style):
+            trace(path, cr)
+            setColor(cr, style.color)
+            cairo_set_line_width(cr, style.width)
+            cairo_set_line_cap(cr, style.cap == .round ? CAIRO_LINE_CAP_ROUND : style.cap == .square ? CAIRO_LINE_CAP_SQUARE : CAIRO_LINE_CAP_BUTT)
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+            cairo_set_dash(cr, style.dash, Int32(style.dash.count), 0)
+            cairo_stroke(cr)
+            cairo_set_dash(cr, nil, 0, 0)
+        case let .text(string, point, style, anchor, rotation):
+            text(string, at: point, style: style, anchor: anchor, rotation: rotation, cr)
+        case let .image(bitmap, rect, smooth):
+            image(bitmap, in: rect, smooth: smooth, cr)
+        case let .clipped(rect, commands):
+            cairo_save(cr)
+            cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+            cairo_clip(cr)
+            for inner in commands { draw(inner, cr) }
+            cairo_restore(cr)
+        }
+    }
+
+    func trace(_ path: Charts.Path, _ cr: OpaquePointer) {
+        cairo_new_path(cr)
+        for element in path.elements {
+            switch element {
+            case let .move(p): cairo_move_to(cr, p.x, p.y)
+            case let .line(p): cairo_line_to(cr, p.x, p.y)
+            case let .arc(c, r, a0, a1): cairo_arc(cr, c.x, c.y, r, a0, a1)
+            case .close: cairo_close_path(cr)
+            }
+        }
+    }
+
+    func setColor(_ cr: OpaquePointer, _ c: Color) {
+        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+    }
+
+    func text(_ string: String, at p: Point, style: TextStyle, anchor: TextAnchor, rotation: Double, _ cr: OpaquePointer) {
+        cairo_save(cr)
+        cairo_set_font_face(cr, fonts.face(style.weight))
+        cairo_set_font_size(cr, style.size)
+        var font = cairo_font_extents_t()
+        cairo_font_extents(cr, &font)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(cr, string, &extents)
+        let dx: Double = switch anchor.horizontal {
+        case .leading: 0
+        case .center: -extents.x_advance / 2
+        case .trailing: -extents.x_advance
+        }
+        let dy: Double = switch anchor.vertical {
+        case .top: font.ascent
+        case .middle: (font.ascent - font.descent) / 2
+        case .baseline: 0
+        case .bottom: -font.descent
+        }
+        cairo_translate(cr, p.x, p.y)
+        cairo_rotate(cr, rotation)
+        cairo_move_to(cr, dx, dy)
+        setColor(cr, style.color)
+        cairo_show_text(cr, string)
+        cairo_restore(cr)
+    }
+
+    func image(_ bitmap: Bitmap, in rect: Rect, smooth: Bool, _ cr: OpaquePointer) {
+        guard bitmap.width > 0, bitmap.height > 0 else { return }
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(bitmap.width), Int32(bitmap.height))!
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return }
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        for y in 0 ..< bitmap.height {
+            let row = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+            for x in 0 ..< bitmap.width {
+                let o = (y * bitmap.width + x) * 4
+                let a = UInt32(bitmap.rgba[o + 3])
+                let premultiply = { (c: UInt8) in (UInt32(c) * a + 127) / 255 }
+                row[x] = a << 24 | premultiply(bitmap.rgba[o]) << 16 | premultiply(bitmap.rgba[o + 1]) << 8 | premultiply(bitmap.rgba[o + 2])
+            }
+        }
+        cairo_surface_mark_dirty(surface)
+        cairo_save(cr)
+        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        cairo_clip(cr)
+        cairo_translate(cr, rect.x, rect.y)
+        cairo_scale(cr, rect.width / Double(bitmap.width), rect.height / Double(bitmap.height))
+        cairo_set_source_surface(cr, surface, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), smooth ? CAIRO_FILTER_GOOD : CAIRO_FILTER_NEAREST)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+}
+
+func check(_ status: cairo_status_t, _ operation: String) throws(RenderError) {
+    guard status == CAIRO_STATUS_SUCCESS else {
+        throw .cairo(operation: operation, status: String(cString: cairo_status_to_string(status)))
+    }
+}
+
+private final class ByteSink {
+    var bytes: [UInt8] = []
+}
+
+/// Cairo's measurement of text, with the canvas's fonts and options.
+public struct CairoTextMeasurer: TextMeasuring {
+    let fonts: Fonts
+
+    public func width(of text: String, style: TextStyle) -> Double {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1)
+        let cr = cairo_create(surface)
+        defer { cairo_destroy(cr); cairo_surface_destroy(surface) }
+        cairo_set_font_options(cr, fonts.options)
+        cairo_set_font_face(cr, fonts.face(style.weight))
+        cairo_set_font_size(cr, style.size)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(cr, text, &extents)
+        return extents.x_advance
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Trainer
+
+/// The run as JSON for other tools: `epochs` (epoch, iteration,
+/// trainAccuracy, testAccuracy, loss, elapsed) with the per-iteration
+/// `losses`, the `configuration` and the `timings` beside it.
+public struct MetricsJSON: Encodable {
+    public var epochs: [EpochMetrics]
+    public var losses: [Float]
+    public var configuration: TrainingConfiguration
+    public var timings: [String: Double]
+    public var finalTestAccuracy: Double
+    public var confusionMatrix: [[Int]]
+    public var trainingSetSize: Int
+    public var testSetSize: Int
+
+    public init(run: TrainingRun, stageTimings: StageTimings) {
+        epochs = run.epochs
+        losses = run.losses
+        configuration = run.configuration
+        timings = stageTimings.dictionary
+        finalTestAccuracy = run.predictions.accuracy
+        confusionMatrix = run.predictions.confusionMatrix
+        trainingSetSize = run.trainingSetSize
+        testSetSize = run.testSetSize
+    }
+
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [0x0A]
+    }
+}
+
+/// Wall-clock seconds of each stage of `make-report`.
+public struct StageTimings: Sendable, Equatable {
+    public var load: Double
+    public var train: Double
+    public var evaluate: Double
+    public var render: Double
+
+    public init(load: Double, train: Double, evaluate: Double, render: Double) {
+        (self.load, self.train, self.evaluate, self.render) = (load, train, evaluate, render)
+    }
+
+    var dictionary: [String: Double] { ["load": load, "train": train, "evaluate": evaluate, "render": render] }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Trainer
+
+/// Where make-report talks: results on stdout, progress on stderr.
+struct Console: Sendable {
+    let quiet: Bool
+    /// stderr is a terminal: progress redraws one line in place.
+    let interactive = isatty(STDERR_FILENO) == 1
+
+    func info(_ line: String) {
+        guard !quiet else { return }
+        FileHandle.standardOutput.write(Data("\(line)\n".utf8))
+    }
+
+    func status(_ line: String) {
+        guard !quiet, interactive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+    }
+
+    func progressLine(_ line: String) {
+        guard !quiet else { return }
+        if interactive {
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
+    }
+
+    func endProgress() {
+        guard !quiet, interactive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+/// Turns the trainer's progress events into the status line: iteration,
+/// epoch, loss, latest accuracies and time left. On a terminal it redraws at
+/// most ten times a second; otherwise it prints a plain line per evaluation.
+final class TrainingProgressView: @unchecked Sendable {
+    private let console: Console
+    private let configuration: TrainingConfiguration
+    private let lock = NSLock()
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var latest: EpochMetrics?
+
+    init(console: Console, configuration: TrainingConfiguration) {
+        self.console = console
+        self.configuration = configuration
+    }
+
+    var update: @Sendable (TrainingProgress) -> Void {
+        { [self] event in handle(event) }
+    }
+
+    private func handle(_ event: TrainingProgress) {
+        guard !console.quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case let .iteration(index, loss):
+            guard console.interactive, Date().timeIntervalSince(lastDraw) >= 0.1 || index + 1 == configuration.iterations else { return }
+            lastDraw = Date()
+            let done = Double(index + 1) / Double(configuration.iterations)
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = done > 0 ? elapsed * (1 - done) / done : 0
+            var line = String(format: "iteration %d/%d  epoch %d  loss %.4f", index + 1, configuration.iterations,
+                              index / configuration.evaluateEvery, loss)
+            if let latest { line += String(format: "  train %.4f  test %.4f", latest.trainAccuracy, latest.testAccuracy) }
+            line += String(format: "  ETA %.1f s", eta)
+            console.progressLine(line)
+        case let .evaluated(point):
+            latest = point
+            if !console.interactive {
+                console.progressLine(String(format: "epoch %d (iteration %d): train %.4f, test %.4f, loss %.4f",
+                                            point.epoch, point.iteration, point.trainAccuracy, point.testAccuracy, point.loss))
+            }
+        }
+    }
+
+    func finish() { console.endProgress() }
+}
+
+/// Wall-clock laps.
+struct Stopwatch {
+    private let start = DispatchTime.now()
+    private var last = DispatchTime.now()
+
+    mutating func lap() -> Double {
+        let now = DispatchTime.now()
+        defer { last = now }
+        return Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
+    }
+
+    var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Charts
+import Foundation
+import Gallery
+import MNIST
+import Render
+import Report
+import Trainer
+
+/// Trains the two-layer network on MNIST, draws the gallery and writes the
+/// Markdown report: `swift run make-report`.
+@main
+struct MakeReport: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "make-report",
+        abstract: "Train a 784-50-10 network on MNIST from scratch and write its visual report.",
+        discussion: """
+            With no options: trains on the bundled data/mnist with the book's recipe, writes the gallery \
+            into images/ and the summary to notebooks/train_neuralnet.md. Nothing is replaced unless the \
+            whole run succeeds.
+            """,
+        version: version)
+
+    // MARK: Data and outputs
+
+    @Option(help: ArgumentHelp("Folder with the four MNIST IDX files (gzip or plain).", valueName: "path"))
+    var dataDir = Dataset.bundledDirectory
+
+    @Option(help: ArgumentHelp("Folder for the gallery images.", valueName: "path"))
+    var outputDir = "images"
+
+    @Option(help: ArgumentHelp("Path of the Markdown summary.", valueName: "path"))
+    var report = "notebooks/train_neuralnet.md"
+
+    @Option(help: ArgumentHelp("Also write the whole run as JSON to this path.", valueName: "path"))
+    var metricsJson: String?
+
+    // MARK: Recipe
+
+    @Option(help: "Seed of the random number generator (weights and batches).")
+    var seed: UInt64 = TrainingConfiguration().seed
+
+    @Option(help: "SGD iterations.")
+    var iterations = TrainingConfiguration().iterations
+
+    @Option(help: "Images per mini-batch, drawn with replacement.")
+    var batchSize = TrainingConfiguration().batchSize
+
+    @Option(help: "SGD learning rate.")
+    var learningRate = TrainingConfiguration().learningRate
+
+    @Option(help: "Hidden units.")
+    var hidden = TrainingConfiguration().hiddenSize
+
+    @Option(help: "Evaluate on the full train and test sets every this many iterations.")
+    var evalEvery = TrainingConfiguration().evaluateEvery
+
+    // MARK: Pictures
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("Image format: png, svg or pdf; repeat for several.", valueName: "format"))
+    var formats: [ImageFormat] = [.png]
+
+    @Option(help: "Pixels per logical unit in PNGs (2 for HiDPI).")
+    var scale = 2.0
+
+    @Option(help: "Loss chart y axis: log or linear.")
+    var lossScale: LossScale = .log
+
+    @Flag(help: "Colour the diagram's hidden-to-output edges by the trained weights.")
+    var weightedEdges = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    enum LossScale: String, ExpressibleByArgument, CaseIterable { case log, linear }
+
+    // MARK: Validation (exit status 64)
+
+    func validate() throws {
+        for (flag, value) in [("--iterations", iterations), ("--batch-size", batchSize), ("--hidden", hidden), ("--eval-every", evalEvery)]
+        where value < 1 {
+            throw ValidationError("\(flag) must be at least 1, got \(value)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw ValidationError("--learning-rate must be a finite number above 0, got \(learningRate)")
+        }
+        guard scale.isFinite, scale > 0, scale <= 8 else { throw ValidationError("--scale must be above 0 and at most 8, got \(scale)") }
+        guard !formats.isEmpty else { throw ValidationError("--format needs at least one of png, svg, pdf") }
+    }
+
+    var trainingConfiguration: TrainingConfiguration {
+        TrainingConfiguration(
+            hiddenSize: hidden, iterations: iterations, batchSize: batchSize, learningRate: learningRate,
+            evaluateEvery: evalEvery, seed: seed)
+    }
+
+    // MARK: Run (exit status 1 with one line on stderr)
+
+    func run() throws {
+        // A file-size limit (or a full disk) must come back as a write error, not kill the process.
+        signal(SIGXFSZ, SIG_IGN)
+        do {
+            try produce()
+        } catch {
+            FileHandle.standardError.write(Data("make-report: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    func produce() throws {
+        let console = Console(quiet: quiet)
+        var clock = Stopwatch()
+
+        console.status("Loading \(dataDir)")
+        let dataset = try Dataset.load(from: dataDir)
+        let load = clock.lap()
+        console.info("Loaded \(dataset.train.count) training and \(dataset.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
+
+        let config = trainingConfiguration
+        let progress = TrainingProgressView(console: console, configuration: config)
+        let run = try Trainer(configuration: config).train(on: dataset, progress: progress.update)
+        progress.finish()
+        _ = clock.lap()
+
+        let canvas = try CairoCanvas(scale: scale, software: "make-report \(Self.version)")
+        let images = Gallery.images(
+            for: run, testImages: dataset.test, measurer: canvas.measurer,
+            options: GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges))
+        var files = StagedFiles()
+        for image in images {
+            for format in formats {
+                files.add(imagePath(image.name, format), try canvas.render(image.scene, as: format))
+            }
+        }
+        let render = clock.lap()
+
+        let timings = StageTimings(load: load, train: run.timings.training, evaluate: run.timings.evaluation, render: render)
+        let reportFolder = (report as NSString).deletingLastPathComponent
+        let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
+        let context = ReportContext(
+            run: run, stageTimings: timings, facts: SystemFacts.collect(configuration: config, version: Self.version),
+            images: images.map { ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor) },
+            dataDirectory: dataDir, command: commandLine)
+        files.add(report, text: MarkdownReport.render(context))
+        if let metricsJson { files.add(metricsJson, try MetricsJSON(run: run, stageTimings: timings).encoded()) }
+        try files.commit()
+
+        for path in files.paths { console.info("wrote \(path)") }
+        if let final = run.final {
+            console.info(String(format: "final accuracy: train %.4f, test %.4f (epoch %d); total %.2f s", final.trainAccuracy, final.testAccuracy, final.epoch, clock.total))
+        }
+    }
+
+    func imagePath(_ name: String, _ format: ImageFormat) -> String {
+        (outputDir as NSString).appendingPathComponent("\(name).\(format.fileExtension)")
+    }
+
+    /// The command as the user would retype it (defaults left out).
+    var commandLine: String {
+        (["make-report"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    }
+}
+
+extension ImageFormat: ExpressibleByArgument {}
