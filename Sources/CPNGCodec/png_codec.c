@@ -60,7 +60,7 @@ int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int chan
         return 0;
     }
     png_set_write_fn(png, out, write_to_buffer, flush_nothing);
-    png_set_compression_level(png, 9);
+    png_set_compression_level(png, 6);
     png_set_IHDR(png, info, width, height, 8, channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     for (int i = 0; i < count; i++) {

@@ -10,9 +10,11 @@ enum Gzip {
     /// Inflates a complete gzip member. `path` only names the file in errors.
     static func decompress(_ input: [UInt8], path: String) throws(MNISTError) -> [UInt8] {
         guard hasHeader(input), input.count >= 18 else { throw .notGzip(path: path) }
-        // ISIZE, the last four bytes, is the uncompressed size mod 2^32: a good capacity hint.
+        // ISIZE, the last four bytes, is the uncompressed size mod 2^32: a good capacity hint,
+        // capped at deflate's largest ratio (1032:1) because a damaged file can claim anything.
         let n = input.count
-        let hint = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+        let hint = min(isize, n * 1032)
 
         var stream = z_stream()
         // 15 + 16: a gzip wrapper is required (a zlib or raw stream is an error).

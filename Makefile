@@ -1,0 +1,40 @@
+# make deps    install the Debian packages the build links against (once)
+# make report  train, draw the gallery into images/ and write notebooks/train_neuralnet.md
+# make test    the whole test suite (unit, golden-image and end-to-end)
+# make bench   make-report against the NumPy baseline: wall time and peak memory
+
+SWIFT    ?= swift
+PYTHON   ?= python3
+PACKAGES := libcairo2-dev libpng-dev libopenblas-dev zlib1g-dev fonts-dejavu-core
+RUNS     ?= 5
+
+.PHONY: deps report test bench clean
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	  else echo "make deps: missing Debian packages:$$missing; install them with: apt-get install$$missing" >&2; exit 1; fi; \
+	  echo "make deps: installing$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+report: deps
+	$(SWIFT) build -c release --product make-report
+	.build/release/make-report
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) build -c release --product make-report
+	$(PYTHON) -c 'import numpy' 2>/dev/null || $(PYTHON) -m pip install --quiet numpy
+	$(PYTHON) benchmarks/compare.py --runs $(RUNS)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import Trainer
+
+@Suite("Softmax and cross-entropy")
+struct ActivationTests {
+    @Test("softmax matches values computed by hand")
+    func softmax() {
+        // e^1, e^2, e^3 = 2.718282, 7.389056, 20.085537; sum 30.192875.
+        let y = Activations.softmax([1.0, 2.0, 3.0])
+        #expect(abs(y[0] - 0.0900306) < 1e-7)
+        #expect(abs(y[1] - 0.2447285) < 1e-7)
+        #expect(abs(y[2] - 0.6652410) < 1e-7)
+        #expect(abs(y.reduce(0, +) - 1) < 1e-12)
+    }
+
+    @Test("huge logits do not overflow", arguments: [1e4, 1e30, -1e30])
+    func hugeLogits(offset: Double) {
+        let y = Activations.softmax([offset, offset + 1, offset + 2].map { Float($0) })
+        #expect(y.allSatisfy { $0.isFinite })
+        #expect(abs(y.reduce(0, +) - 1) < 1e-5)
+        let extreme = Activations.softmax([Float(1e30), 0, -Float(1e30)])
+        #expect(extreme == [1, 0, 0])
+    }
+
+    @Test("cross-entropy is −mean log(y_t + 1e-7)")
+    func crossEntropy() {
+        let y: [Double] = [0.7, 0.2, 0.1, 0.1, 0.1, 0.8]
+        let loss = y.withUnsafeBufferPointer {
+            Activations.crossEntropy(probabilities: $0.baseAddress!, images: [0, 1], labels: [0, 2], columns: 3)
+        }
+        let expected = -(log(0.7 + 1e-7) + log(0.8 + 1e-7)) / 2  // 0.289909
+        #expect(abs(loss - expected) < 1e-12)
+        #expect(abs(loss - 0.2899092) < 1e-6)
+    }
+
+    @Test("a zero probability costs −log(1e-7), not infinity")
+    func guardedLog() {
+        let y: [Float] = [0, 1]
+        let loss = y.withUnsafeBufferPointer {
+            Activations.crossEntropy(probabilities: $0.baseAddress!, images: [0], labels: [0], columns: 2)
+        }
+        #expect(abs(loss - 16.118096) < 1e-4)
+    }
+
+    @Test func sigmoid() {
+        var z: [Double] = [0, 2, -2, 800, -800]
+        z.withUnsafeMutableBufferPointer { Activations.sigmoid($0) }
+        #expect(z[0] == 0.5)
+        #expect(abs(z[1] - 0.8807970779778823) < 1e-15)
+        #expect(abs(z[1] + z[2] - 1) < 1e-15)
+        #expect(z[3] == 1 && z[4] == 0)
+    }
+}

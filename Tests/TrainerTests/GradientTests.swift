@@ -1,0 +1,81 @@
+import Testing
+
+@testable import Trainer
+
+/// Backpropagation against central differences, in Double, for every parameter.
+@Suite("Gradient check", .serialized)
+struct GradientTests {
+    @Test("analytic gradients match central differences (relative error < 1e-4)")
+    func gradientCheck() {
+        let data = randomImages(count: 5, pixels: 12, classes: 3, seed: 11)
+        var random = RandomSource(seed: 3)
+        // Larger initial weights than training uses, so every gradient is well above rounding noise.
+        let network = TwoLayerNetwork<Double>(inputSize: 12, hiddenSize: 4, outputSize: 3, weightScale: 0.5, random: &random)
+        let batch = [0, 1, 2, 3, 4, 2]  // with a repeat, as sampling with replacement does
+        var workspace = Workspace(for: network, capacity: batch.count)
+        var analytic = Gradients(zerosLike: network)
+        _ = network.gradient(on: batch, of: data, workspace: &workspace, into: &analytic)
+
+        let h = 1e-5
+        var worst = 0.0
+        var checked = 0
+        let parameters: [(WritableKeyPath<TwoLayerNetwork<Double>, [Double]>, [Double])] =
+            [(\.w1, analytic.w1), (\.b1, analytic.b1), (\.w2, analytic.w2), (\.b2, analytic.b2)]
+        for (path, gradient) in parameters {
+            for i in network[keyPath: path].indices {
+                var plus = network, minus = network
+                plus[keyPath: path][i] += h
+                minus[keyPath: path][i] -= h
+                let numeric = (plus.loss(on: batch, of: data) - minus.loss(on: batch, of: data)) / (2 * h)
+                let scale = max(abs(numeric), abs(gradient[i]), 1e-8)
+                let relative = abs(numeric - gradient[i]) / scale
+                // Entries whose pixel is zero in every image have a zero gradient both ways.
+                if scale > 1e-8 { worst = max(worst, relative) } else { #expect(abs(gradient[i]) < 1e-12) }
+                checked += 1
+            }
+        }
+        #expect(checked == 12 * 4 + 4 + 4 * 3 + 3)
+        #expect(worst < 1e-4, "largest relative error \(worst)")
+    }
+
+    @Test("the Float C kernels agree with the generic Swift loops")
+    func kernelsAgree() {
+        let data = randomImages(count: 40, pixels: 784, classes: 10, seed: 5)
+        var random = RandomSource(seed: 9)
+        let network = TwoLayerNetwork<Float>(inputSize: 784, hiddenSize: 50, outputSize: 10, weightScale: 0.1, random: &random)
+        let batch = (0 ..< 30).map { _ in random.uniformIndex(below: 40) }
+        func run(reference: Bool) -> (Float, Gradients<Float>, Double) {
+            SparseImages.useReferenceKernels = reference
+            defer { SparseImages.useReferenceKernels = false }
+            var workspace = Workspace(for: network, capacity: batch.count)
+            var gradients = Gradients(zerosLike: network)
+            let loss = network.gradient(on: batch, of: data, workspace: &workspace, into: &gradients)
+            return (loss, gradients, network.accuracy(on: data))
+        }
+        let (fastLoss, fast, fastAccuracy) = run(reference: false)
+        let (slowLoss, slow, slowAccuracy) = run(reference: true)
+        #expect(abs(fastLoss - slowLoss) < 1e-5)
+        #expect(fastAccuracy == slowAccuracy)
+        for (a, b) in [(fast.w1, slow.w1), (fast.b1, slow.b1), (fast.w2, slow.w2), (fast.b2, slow.b2)] {
+            let largest = b.map(abs).max()!
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * largest + 1e-9 })
+        }
+    }
+
+    @Test("the backward pass of a network of another width (not a multiple of 8) agrees too", arguments: [1, 7, 9, 64, 70])
+    func otherWidths(hidden: Int) {
+        let data = randomImages(count: 12, pixels: 30, classes: 5, seed: UInt64(hidden))
+        var random = RandomSource(seed: 2)
+        let network = TwoLayerNetwork<Float>(inputSize: 30, hiddenSize: hidden, outputSize: 5, weightScale: 0.2, random: &random)
+        let reference = network.converted(to: Double.self)
+        let batch = Array(0 ..< 12)
+        var fastWorkspace = Workspace(for: network, capacity: 12)
+        var fast = Gradients(zerosLike: network)
+        _ = network.gradient(on: batch, of: data, workspace: &fastWorkspace, into: &fast)
+        var slowWorkspace = Workspace(for: reference, capacity: 12)
+        var slow = Gradients(zerosLike: reference)
+        _ = reference.gradient(on: batch, of: data, workspace: &slowWorkspace, into: &slow)
+        let largest = slow.w1.map(abs).max()!
+        #expect(zip(fast.w1, slow.w1).allSatisfy { abs(Double($0) - $1) <= 1e-4 * largest + 1e-9 })
+    }
+}
