@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Charts"],
+            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST"],
             exclude: ["__Goldens__"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Trainer"],

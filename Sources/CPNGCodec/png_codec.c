@@ -34,7 +34,7 @@ static void write_to_buffer(png_structp png, png_bytep data, size_t length) {
 
 static void flush_nothing(png_structp png) { (void)png; }
 
-int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, int level,
                 const char *const *keys, const char *const *values, int count,
                 pngc_buffer *out, char *error, size_t errorSize) {
     codec_errors errors = {error, errorSize};
@@ -60,7 +60,7 @@ int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int chan
         return 0;
     }
     png_set_write_fn(png, out, write_to_buffer, flush_nothing);
-    png_set_compression_level(png, 6);
+    png_set_compression_level(png, level < 0 ? 0 : level > 9 ? 9 : level);
     png_set_IHDR(png, info, width, height, 8, channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     for (int i = 0; i < count; i++) {

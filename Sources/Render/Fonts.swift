@@ -33,8 +33,10 @@ public final class Fonts: @unchecked Sendable {
         guard FcInit() != 0 else { throw .font("fontconfig could not start") }
         var library: FT_Library?
         guard FT_Init_FreeType(&library) == 0, let library else { throw .font("FreeType could not start") }
-        let (regular, regularFace) = try Self.load(style: "Book", weight: FC_WEIGHT_REGULAR, library: library)
-        let (bold, boldFace) = try Self.load(style: "Bold", weight: FC_WEIGHT_BOLD, library: library)
+        let regular = try Self.resolve(family: Self.family, style: "Book", weight: FC_WEIGHT_REGULAR)
+        let bold = try Self.resolve(family: Self.family, style: "Bold", weight: FC_WEIGHT_BOLD)
+        let regularFace = try Self.load(regular, library: library)
+        let boldFace = try Self.load(bold, library: library)
         self.regular = regular
         self.bold = bold
         self.regularFace = regularFace
@@ -49,7 +51,8 @@ public final class Fonts: @unchecked Sendable {
         self.options = options
     }
 
-    private static func load(style: String, weight: Int32, library: FT_Library) throws(RenderError) -> (Resolved, OpaquePointer) {
+    /// What fontconfig offers for `family` in `style`; an error unless it is exactly that.
+    static func resolve(family: String, style: String, weight: Int32) throws(RenderError) -> Resolved {
         guard let pattern = FcPatternCreate() else { throw .font("fontconfig: out of memory") }
         defer { FcPatternDestroy(pattern) }
         FcPatternAddString(pattern, "family", family)
@@ -67,6 +70,11 @@ public final class Fonts: @unchecked Sendable {
         guard resolved.family == family, resolved.style == style else {
             throw .font("\(family) \(style) is not installed (fontconfig offered \(resolved.family) \(resolved.style) from \(resolved.file)); install fonts-dejavu-core")
         }
+        return resolved
+    }
+
+    /// A Cairo font face for exactly that file.
+    private static func load(_ resolved: Resolved, library: FT_Library) throws(RenderError) -> OpaquePointer {
         var face: FT_Face?
         guard FT_New_Face(library, resolved.file, 0, &face) == 0, let face else {
             throw .font("FreeType cannot open \(resolved.file)")
@@ -74,7 +82,7 @@ public final class Fonts: @unchecked Sendable {
         guard let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0),
               cairo_font_face_status(cairoFace) == CAIRO_STATUS_SUCCESS
         else { throw .cairo(operation: "cairo_ft_font_face_create_for_ft_face", status: "failed for \(resolved.file)") }
-        return (resolved, cairoFace)
+        return cairoFace
     }
 
     private static func string(_ pattern: OpaquePointer, _ key: String) -> String? {

@@ -9,10 +9,17 @@ public enum PNG {
         public var height: Int
         public var rgba: [UInt8]
         public var text: [String: String]
+
+        public init(width: Int, height: Int, rgba: [UInt8], text: [String: String] = [:]) {
+            precondition(rgba.count == width * height * 4)
+            (self.width, self.height, self.rgba, self.text) = (width, height, rgba, text)
+        }
     }
 
+    /// 8-bit RGB (`channels` 3) or RGBA (4) pixels as PNG. zlib level 6 is
+    /// libpng's default balance; 9 is a little smaller and several times slower.
     public static func encode(
-        pixels: [UInt8], width: Int, height: Int, channels: Int, text: [(String, String)]
+        pixels: [UInt8], width: Int, height: Int, channels: Int, text: [(String, String)], compression: Int = 6
     ) throws(RenderError) -> [UInt8] {
         precondition(pixels.count == width * height * channels)
         var buffer = pngc_buffer()
@@ -22,7 +29,7 @@ public enum PNG {
         defer { (keys + values).forEach { free($0) } }
         let ok = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
             values.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
-                pngc_encode(pixels, UInt32(width), UInt32(height), Int32(channels), k.baseAddress, v.baseAddress,
+                pngc_encode(pixels, UInt32(width), UInt32(height), Int32(channels), Int32(compression), k.baseAddress, v.baseAddress,
                             Int32(text.count), &buffer, &error, error.count)
             }
         }

@@ -16,9 +16,10 @@ typedef struct {
 } pngc_buffer;
 
 /// Encodes 8-bit pixels (channels 3 = RGB or 4 = RGBA, rows packed) as PNG in
-/// memory, with `count` tEXt chunks and no tIME chunk, so the same pixels and
-/// text always give the same bytes. Returns 1, or 0 with a message in `error`.
-int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+/// memory at zlib `level` (0-9), with `count` tEXt chunks and no tIME chunk, so
+/// the same pixels and text always give the same bytes. Returns 1, or 0 with a
+/// message in `error`.
+int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, int level,
                 const char *const *keys, const char *const *values, int count,
                 pngc_buffer *out, char *error, size_t errorSize);
 

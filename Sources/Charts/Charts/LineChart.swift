@@ -182,16 +182,14 @@ extension LineChart {
 
     // MARK: Series
 
-    /// Markers are drawn at most about 30 times per series so dense data stays readable.
-    func markerStride(_ s: Series) -> Int { max(1, Int((Double(s.points.count) / 30).rounded(.up))) }
-
+    /// Markers are drawn at most about 30 times per series (plus the last point), so dense data stays readable.
     func seriesCommands(_ axes: Axes, theme: Theme, markerScale: Double, xRange: ClosedRange<Double>? = nil) -> [DrawCommand] {
         var commands: [DrawCommand] = []
         for s in series {
             let points = s.points.filter { xRange?.contains($0.x) ?? true }.map(axes.point)
             let color = s.color.withAlpha(s.color.alpha * s.opacity)
             commands.append(.stroke(.polyline(points), StrokeStyle(color: color, width: s.width, dash: s.dash, cap: .round)))
-            let step = xRange == nil ? markerStride(s) : 1
+            let step = max(1, Int((Double(points.count) / 30).rounded(.up)))
             for (i, p) in points.enumerated() where i % step == 0 || i == points.count - 1 {
                 commands += marker(s.marker, at: p, color: color, radius: theme.markerRadius * markerScale, theme: theme)
             }

@@ -23,11 +23,12 @@ public enum LossChart {
         let smooth = movingAverage(losses, window: window).enumerated().map { Point(Double($0.offset), $0.element) }
         let guides = stride(from: epochLength, to: losses.count, by: max(epochLength, 1)).map(Double.init)
         let last = smooth.last?.y ?? .nan
+        let highest = losses.filter(\.isFinite).max() ?? 1
         return LineChart(
             title: "Training Loss",
             subtitle: "Cross-entropy of each mini-batch, with its moving average over \(window) iterations; dotted lines mark epochs",
-            xAxis: .init(label: "iteration", range: 0 ... Double(max(losses.count - 1, 1)), integerTicks: true),
-            yAxis: .init(label: logarithmic ? "loss (log scale)" : "loss", kind: logarithmic ? .logarithmic : .linear),
+            xAxis: .init(label: "iteration", range: 0 ... Double(max(losses.count, 1)), integerTicks: true),
+            yAxis: logarithmic ? .init(label: "loss (log scale)", kind: .logarithmic) : .init(label: "loss", range: 0 ... max(highest * 1.05, 1e-9)),
             series: [
                 .init(name: "mini-batch loss", points: raw, color: theme.primary, width: 0.7, opacity: 0.35),
                 .init(name: "moving average", points: smooth, color: theme.secondary, width: 2.2, labelsEnd: true, valueDecimals: 3),

@@ -161,11 +161,11 @@ public struct Scene: Sendable, Equatable {
     public mutating func add(contentsOf commands: [DrawCommand]) { self.commands += commands }
 
     /// Every text command, with its clipping ancestors flattened (for tests).
-    public var texts: [(String, Point, TextStyle, TextAnchor)] {
-        func walk(_ commands: [DrawCommand]) -> [(String, Point, TextStyle, TextAnchor)] {
-            commands.flatMap { command -> [(String, Point, TextStyle, TextAnchor)] in
+    public var texts: [(String, Point, TextStyle, TextAnchor, Double)] {
+        func walk(_ commands: [DrawCommand]) -> [(String, Point, TextStyle, TextAnchor, Double)] {
+            commands.flatMap { command -> [(String, Point, TextStyle, TextAnchor, Double)] in
                 switch command {
-                case let .text(s, p, style, anchor, _): [(s, p, style, anchor)]
+                case let .text(s, p, style, anchor, rotation): [(s, p, style, anchor, rotation)]
                 case let .clipped(_, inner): walk(inner)
                 default: []
                 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Measures text for layout. Render's Cairo canvas measures with the real
 /// font; tests can use `ApproximateTextMeasurer`, so layout is testable
 /// without Cairo.
@@ -26,6 +28,20 @@ extension TextMeasuring {
         case .bottom: point.y - ascent - descent
         }
         return Rect(x: x, y: top, width: width, height: ascent + descent)
+    }
+
+    /// The bounding box of the text turned by `rotation` radians about `point`.
+    public func bounds(of text: String, at point: Point, style: TextStyle, anchor: TextAnchor, rotation: Double) -> Rect {
+        let box = bounds(of: text, at: point, style: style, anchor: anchor)
+        guard rotation != 0 else { return box }
+        let (c, s) = (cos(rotation), sin(rotation))
+        let corners = [Point(box.minX, box.minY), Point(box.maxX, box.minY), Point(box.minX, box.maxY), Point(box.maxX, box.maxY)]
+            .map { p in
+                let (dx, dy) = (p.x - point.x, p.y - point.y)
+                return Point(point.x + dx * c - dy * s, point.y + dx * s + dy * c)
+            }
+        let xs = corners.map(\.x), ys = corners.map(\.y)
+        return Rect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!)
     }
 }
 

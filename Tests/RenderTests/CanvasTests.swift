@@ -1,0 +1,93 @@
+import Charts
+import Foundation
+@testable import Render
+import Testing
+
+@Suite("Cairo canvas")
+struct CanvasTests {
+    static let scene = AccuracyChart.make(epochs: Array(0 ..< 17), train: Fixture.train, test: Fixture.test, theme: .dark)
+        .scene(size: Size(800, 500), theme: .dark, measurer: try! CairoCanvas(scale: 1).measurer)
+
+    @Test("text is DejaVu Sans, resolved through fontconfig and never a fallback")
+    func font() throws {
+        let fonts = try Fonts.shared()
+        #expect(fonts.regular.family == "DejaVu Sans")
+        #expect(fonts.regular.style == "Book")
+        #expect(fonts.bold.family == "DejaVu Sans")
+        #expect(fonts.bold.style == "Bold")
+        #expect(fonts.regular.file.hasSuffix("/DejaVuSans.ttf"))
+        #expect(fonts.bold.file.hasSuffix("/DejaVuSans-Bold.ttf"))
+        #expect(FileManager.default.fileExists(atPath: fonts.regular.file))
+    }
+
+    @Test("a font that is not installed is an error, not a silent fallback")
+    func missingFont() {
+        let error = #expect(throws: RenderError.self) { try Fonts.resolve(family: "No Such Font Sans", style: "Book", weight: 80) }
+        #expect(error?.description.hasPrefix("font: No Such Font Sans Book is not installed (fontconfig offered") == true)
+    }
+
+    @Test("Cairo measures with the same font: known DejaVu Sans advances")
+    func measure() throws {
+        let measurer = try CairoCanvas(scale: 1).measurer
+        // DejaVu Sans: "0" advances 1303/2048 em; at 20 px that is 12.72 px.
+        #expect(abs(measurer.width(of: "0", style: TextStyle(size: 20, color: .white)) - 20 * 1303 / 2048) < 0.01)
+        #expect(measurer.width(of: "W", style: TextStyle(size: 20, weight: .bold, color: .white)) > measurer.width(of: "W", style: TextStyle(size: 20, color: .white)))
+    }
+
+    @Test("PNG: 8-bit, text chunks, no timestamp, identical bytes for identical input")
+    func png() throws {
+        let canvas = try CairoCanvas(scale: 1, software: "make-report test")
+        let bytes = try canvas.render(Self.scene, as: .png)
+        #expect(try canvas.render(Self.scene, as: .png) == bytes)
+        #expect(Array(bytes[24 ..< 26]) == [8, 2])  // IHDR bit depth 8, colour type 2 (RGB)
+        #expect(!String(decoding: bytes, as: UTF8.self).contains("tIME"))
+        let image = try PNG.decode(bytes)
+        #expect(image.width == 800 && image.height == 500)
+        #expect(image.text["Title"] == "Training vs Test Accuracy")
+        #expect(image.text["Software"] == "make-report test")
+        #expect(image.text["Description"]?.hasPrefix("Train and test accuracy per epoch: 0.1044/0.1028") == true)
+    }
+
+    @Test("the scale factor multiplies the pixel size", arguments: [1.0, 2.0, 1.5])
+    func scale(factor: Double) throws {
+        let image = try PNG.decode(try CairoCanvas(scale: factor).render(Self.scene, as: .png))
+        #expect(image.width == Int(800 * factor) && image.height == Int(500 * factor))
+    }
+
+    @Test("SVG and PDF come from Cairo's own surfaces")
+    func vector() throws {
+        let canvas = try CairoCanvas(scale: 2)
+        let svg = String(decoding: try canvas.render(Self.scene, as: .svg), as: UTF8.self)
+        #expect(svg.hasPrefix("<?xml"))
+        #expect(svg.contains("<svg") && svg.contains("width=\"800pt\"") && svg.contains("height=\"500pt\""))
+        let pdf = try canvas.render(Self.scene, as: .pdf)
+        #expect(String(decoding: pdf.prefix(5), as: UTF8.self) == "%PDF-")
+        #expect(String(decoding: pdf, as: UTF8.self).contains("Training vs Test Accuracy"))
+    }
+
+    @Test("a Cairo failure becomes a Swift error")
+    func cairoError() throws {
+        let huge = Scene(size: Size(40_000, 10), background: .black, title: "too wide")
+        let error = #expect(throws: RenderError.self) { try CairoCanvas(scale: 1).render(huge, as: .png) }
+        #expect(error == .cairo(operation: "cairo_image_surface_create", status: "invalid value (typically too big) for the size of the input (surface, pattern, etc.)"))
+        #expect(throws: RenderError.invalidSize(width: 0, height: 10, scale: 1)) {
+            try CairoCanvas(scale: 1).render(Scene(size: Size(0, 10), background: .black, title: "empty"), as: .png)
+        }
+        #expect(throws: RenderError.self) { try CairoCanvas(scale: .nan) }
+    }
+
+    @Test("PNG decoding reports broken files")
+    func brokenPNG() {
+        #expect(throws: RenderError.png("not a PNG file (bad signature)")) { try PNG.decode([1, 2, 3]) }
+    }
+
+    @Test("pixels come out where the scene puts them")
+    func pixels() throws {
+        var scene = Scene(size: Size(4, 2), background: Color(hex: 0x102030), title: "dot")
+        scene.add(.fill(.rectangle(Rect(x: 2, y: 0, width: 2, height: 2)), Color(hex: 0xFF8800)))
+        let (width, height, rgba) = try CairoCanvas(scale: 1).rasterize(scene)
+        #expect(width == 4 && height == 2)
+        #expect(Array(rgba[0 ..< 4]) == [0x10, 0x20, 0x30, 255])
+        #expect(Array(rgba[8 ..< 12]) == [0xFF, 0x88, 0x00, 255])
+    }
+}
