@@ -83,6 +83,6 @@ let package = Package(
             name: "ReportTests", dependencies: ["Report", "Trainer"],
             exclude: ["__Goldens__"]),
         .testTarget(
-            name: "MakeReportEndToEndTests", dependencies: ["Render"]),
+            name: "MakeReportEndToEndTests", dependencies: ["make-report", "Render"]),
     ]
 )

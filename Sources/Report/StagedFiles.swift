@@ -20,8 +20,19 @@ public struct StagedFiles {
 
     public var paths: [String] { files.map(\.path) }
 
-    /// Writes every file, or none. Folders are created as needed.
+    /// Writes every file, or none. Folders are created as needed. SIGINT,
+    /// SIGTERM and SIGHUP wait until the files are in place or cleaned up, so
+    /// an interrupt never leaves a temporary file behind.
     public func commit() throws(Failure) {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&blocked, signal) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try commitUnblocked()
+    }
+
+    private func commitUnblocked() throws(Failure) {
         var staged: [(temporary: String, final: String)] = []
         func removeStaged() { for s in staged { unlink(s.temporary) } }
         for file in files {

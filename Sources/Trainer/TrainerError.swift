@@ -12,7 +12,7 @@ public enum TrainerError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .emptyDataset(message):
             return "empty dataset: \(message)"
         case let .diverged(iteration, loss, learningRate):
-            return "training diverged: the loss became \(loss) at iteration \(iteration); "
+            return "training diverged: the loss became \(loss.isNaN ? "NaN" : "\(loss)") at iteration \(iteration); "
                 + "try a smaller learning rate than \(learningRate)"
         }
     }

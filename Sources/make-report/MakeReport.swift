@@ -39,22 +39,22 @@ struct MakeReport: ParsableCommand {
 
     // MARK: Recipe
 
-    @Option(help: "Seed of the random number generator (weights and batches).")
+    @Option(help: ArgumentHelp("Seed of the random number generator (weights and batches).", valueName: "n"))
     var seed: UInt64 = TrainingConfiguration().seed
 
-    @Option(help: "SGD iterations.")
+    @Option(help: ArgumentHelp("SGD iterations.", valueName: "n"))
     var iterations = TrainingConfiguration().iterations
 
-    @Option(help: "Images per mini-batch, drawn with replacement.")
+    @Option(help: ArgumentHelp("Images per mini-batch, drawn with replacement.", valueName: "n"))
     var batchSize = TrainingConfiguration().batchSize
 
-    @Option(help: "SGD learning rate.")
+    @Option(help: ArgumentHelp("SGD learning rate.", valueName: "rate"))
     var learningRate = TrainingConfiguration().learningRate
 
-    @Option(help: "Hidden units.")
+    @Option(help: ArgumentHelp("Hidden units.", valueName: "n"))
     var hidden = TrainingConfiguration().hiddenSize
 
-    @Option(help: "Evaluate on the full train and test sets every this many iterations.")
+    @Option(help: ArgumentHelp("Evaluate on the full train and test sets every n iterations, from iteration 0.", valueName: "n"))
     var evalEvery = TrainingConfiguration().evaluateEvery
 
     // MARK: Pictures
@@ -62,10 +62,10 @@ struct MakeReport: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Image format: png, svg or pdf; repeat for several.", valueName: "format"))
     var formats: [ImageFormat] = [.png]
 
-    @Option(help: "Pixels per logical unit in PNGs (2 for HiDPI).")
+    @Option(help: ArgumentHelp("Pixels per logical unit in PNGs (2 for HiDPI).", valueName: "factor"))
     var scale = 2.0
 
-    @Option(help: "Loss chart y axis: log or linear.")
+    @Option(help: ArgumentHelp("Loss chart y axis: log or linear.", valueName: "axis"))
     var lossScale: LossScale = .log
 
     @Flag(help: "Colour the diagram's hidden-to-output edges by the trained weights.")
@@ -101,6 +101,12 @@ struct MakeReport: ParsableCommand {
     func run() throws {
         // A file-size limit (or a full disk) must come back as a write error, not kill the process.
         signal(SIGXFSZ, SIG_IGN)
+        // Ctrl-C must work even when the parent spawned us with signals blocked
+        // (a blocked mask is inherited; an ignored signal stays ignored on purpose).
+        var interrupts = sigset_t()
+        sigemptyset(&interrupts)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&interrupts, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &interrupts, nil)
         do {
             try produce()
         } catch {

@@ -1,0 +1,238 @@
+import Foundation
+import Render
+import Testing
+
+/// The real executable on a small configuration: every file it writes, and
+/// every way it can fail.
+@Suite("make-report end to end", .serialized)
+struct MakeReportTests {
+    /// A quick recipe: 120 iterations, 16 hidden units, evaluations at 0, 40 and 80.
+    static let small = ["--iterations", "120", "--hidden", "16", "--eval-every", "40", "--batch-size", "50", "--scale", "1"]
+
+    static func arguments(_ scratch: Scratch, extra: [String] = []) -> [String] {
+        ["--data-dir", Executable.bundledData, "--output-dir", scratch.path("gallery"), "--report", scratch.path("notes/summary.md")]
+            + small + extra
+    }
+
+    // MARK: Success
+
+    @Test("a small run writes every picture, the report and the JSON, all consistent")
+    func success() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let result = try Executable.run(
+            Self.arguments(scratch, extra: ["--metrics-json", scratch.path("run.json"), "--format", "png", "--format", "svg", "--format", "pdf"]),
+            in: scratch.url)
+        #expect(result.status == 0, "\(result.stderr)")
+
+        // Pictures: valid PNGs of the expected size, plus SVG and PDF.
+        let sizes = ["training_accuracy": (800, 500), "network_architecture": (900, 520), "loss_curve": (800, 450),
+                     "confusion_matrix": (640, 620), "hidden_units": (800, -1), "misclassified": (800, -1)]
+        for (name, size) in sizes {
+            let png = try PNG.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/\(name).png")))))
+            #expect(png.width == size.0, "\(name)")
+            if size.1 > 0 { #expect(png.height == size.1, "\(name)") }
+            #expect(png.text["Software"]?.hasPrefix("make-report") == true)
+            let svg = try String(contentsOfFile: scratch.path("gallery/\(name).svg"), encoding: .utf8)
+            #expect(svg.contains("<svg"))
+            let pdf = try Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/\(name).pdf")))
+            #expect(pdf.starts(with: Data("%PDF-".utf8)))
+        }
+        // 16 hidden units: a 4×4 grid of 28×28 tiles, whose height follows from the width.
+        let tiles = try PNG.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/hidden_units.png")))))
+        #expect(tiles.text["Description"]?.hasPrefix("Incoming weights of 16 hidden units") == true)
+
+        // The JSON and the report agree with each other.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("run.json")))) as! [String: Any]
+        let epochs = json["epochs"] as! [[String: Any]]
+        #expect(epochs.map { $0["iteration"] as! Int } == [0, 40, 80])
+        #expect(epochs.map { $0["epoch"] as! Int } == [0, 1, 2])
+        #expect((json["losses"] as! [Double]).count == 120)
+        #expect((json["configuration"] as! [String: Any])["hiddenSize"] as? Int == 16)
+        #expect(Set((json["timings"] as! [String: Double]).keys) == ["load", "train", "evaluate", "render"])
+        let last = epochs.last!
+        let report = try String(contentsOfFile: scratch.path("notes/summary.md"), encoding: .utf8)
+        let train = String(format: "%.2f %%", (last["trainAccuracy"] as! Double) * 100)
+        let test = String(format: "%.2f %%", (last["testAccuracy"] as! Double) * 100)
+        #expect(report.contains("| final (epoch 2, iteration 80) | \(train) | \(test) |"))
+        #expect(report.contains(String(format: "| 2 | 80 | %.4f | %.4f |", last["trainAccuracy"] as! Double, last["testAccuracy"] as! Double)))
+        #expect(report.contains("![Training vs test accuracy](../gallery/training_accuracy.png)"))
+        #expect(report.contains("| hidden | 16 | sigmoid | W1 784×16 + b1 16 = 12,560 |"))
+
+        // Progress is plain lines on stderr when it is not a terminal; results go to stdout.
+        #expect(result.stderr.contains("epoch 0 (iteration 0): train"))
+        #expect(result.stderr.contains("epoch 2 (iteration 80): train"))
+        #expect(result.stdout.contains("wrote \(scratch.path("gallery/training_accuracy.png"))"))
+        #expect(result.stdout.contains("wrote \(scratch.path("notes/summary.md"))"))
+        #expect(result.stdout.contains(String(format: "final accuracy: train %.4f, test %.4f (epoch 2)", last["trainAccuracy"] as! Double, last["testAccuracy"] as! Double)))
+
+        // Nothing else was left behind.
+        let files = try scratch.snapshot().keys.sorted()
+        #expect(files.count == 6 * 3 + 2)
+        #expect(!files.contains { $0.contains(".tmp") })
+    }
+
+    @Test("--quiet prints nothing, and the same seed gives the same report")
+    func quietAndReproducible() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let first = try Executable.run(Self.arguments(scratch, extra: ["--quiet", "--seed", "9"]), in: scratch.url)
+        #expect(first.status == 0 && first.stdout.isEmpty && first.stderr.isEmpty, "\(first.stderr)")
+        let before = try scratch.snapshot()
+        let second = try Executable.run(Self.arguments(scratch, extra: ["--quiet", "--seed", "9"]), in: scratch.url)
+        #expect(second.status == 0)
+        let after = try scratch.snapshot()
+        // Pictures are byte for byte the same; the report differs only in its timings.
+        for name in before.keys where name.hasSuffix(".png") { #expect(before[name] == after[name], "\(name)") }
+        func withoutTimings(_ data: Data?) -> String {
+            String(decoding: data ?? Data(), as: UTF8.self).split(separator: "\n").filter { !$0.contains(" | 0.") && !$0.contains("seconds") }.joined(separator: "\n")
+        }
+        #expect(withoutTimings(before["notes/summary.md"]) == withoutTimings(after["notes/summary.md"]))
+    }
+
+    @Test("on a terminal, progress is one line redrawn in place")
+    func terminal() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // script(1) gives the command a pseudo-terminal for stdout and stderr.
+        let command = ([Executable.url.path] + Self.arguments(scratch, extra: ["--iterations", "3000"]))
+            .map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, scratch.path("typescript")]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let screen = try String(decoding: Data(contentsOf: URL(fileURLWithPath: scratch.path("typescript"))), as: UTF8.self)
+        #expect(screen.contains("\r\u{1B}[2Kiteration "))
+        #expect(screen.contains("/3000  epoch "))
+        #expect(screen.contains("  ETA "))
+        #expect(screen.contains("  train 0."))  // the latest accuracies, once the first evaluation is in
+        #expect(!screen.contains("epoch 0 (iteration 0): train"))  // no plain lines on a terminal
+        #expect(screen.contains("final accuracy: train"))
+    }
+
+    @Test("with no data flag it uses the bundled MNIST from the package root")
+    func defaults() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let result = try Executable.run(
+            ["--output-dir", scratch.path("img"), "--report", scratch.path("r.md"), "--quiet"] + Self.small, in: Executable.packageRoot)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: scratch.path("r.md"), encoding: .utf8).contains("`data/mnist`: 60,000 training and 10,000 test images"))
+    }
+
+    @Test("--help explains each option with its default")
+    func help() throws {
+        let result = try Executable.run(["--help"], in: Executable.packageRoot)
+        #expect(result.status == 0)
+        let help = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for text in ["--data-dir <path>", "(default: data/mnist)", "(default: images)", "(default: notebooks/train_neuralnet.md)",
+                     "--iterations <n> SGD iterations. (default: 10000)", "--learning-rate <rate> SGD learning rate. (default: 0.1)",
+                     "--hidden <n> Hidden units. (default: 50)", "(default: 600)", "--batch-size <n>", "(default: 100)",
+                     "--seed <n>", "(default: 42)", "--format <format>", "(values: png, svg, pdf; default: png)",
+                     "--scale <factor>", "(default: 2.0)", "--metrics-json <path>", "--quiet", "--weighted-edges"] {
+            #expect(help.contains(text), "\(text)")
+        }
+    }
+
+    // MARK: Bad usage: exit 64, nothing touched
+
+    @Test("bad usage exits 64 with a message naming the flag", arguments: [
+        (["--bogus"], "--bogus"),
+        (["--iterations", "many"], "many"),
+        (["--iterations", "0"], "--iterations must be at least 1"),
+        (["--batch-size", "-5"], "--batch-size"),
+        (["--hidden", "0"], "--hidden must be at least 1"),
+        (["--eval-every", "0"], "--eval-every must be at least 1"),
+        (["--learning-rate", "nan"], "--learning-rate must be a finite number above 0"),
+        (["--learning-rate", "inf"], "--learning-rate must be a finite number above 0"),
+        (["--learning-rate", "0"], "--learning-rate must be a finite number above 0"),
+        (["--learning-rate", "-0.1"], "--learning-rate"),
+        (["--format", "gif"], "gif"),
+        (["--scale", "0"], "--scale"),
+    ])
+    func usage(arguments: [String], message: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let result = try Executable.run(arguments, in: scratch.url)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(try scratch.snapshot().isEmpty)
+    }
+
+    // MARK: Run errors: exit 1, one line, earlier outputs untouched
+
+    /// Runs once successfully, then `failing`, and checks the earlier outputs survive byte for byte.
+    func expectFailureKeepsOutputs(
+        _ failing: [String], shellPrefix: String? = nil, message: String, sourceLocation: SourceLocation = #_sourceLocation,
+        prepare: (Scratch) throws -> Void = { _ in }
+    ) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let first = try Executable.run(Self.arguments(scratch, extra: ["--quiet"]), in: scratch.url)
+        #expect(first.status == 0, sourceLocation: sourceLocation)
+        try prepare(scratch)
+        let before = try scratch.snapshot()
+        let result = try Executable.run(Self.arguments(scratch, extra: ["--quiet"] + failing), in: scratch.url, shellPrefix: shellPrefix)
+        #expect(result.status == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.hasPrefix("make-report: "), sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(message), "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+        let after = try scratch.snapshot()
+        #expect(after == before, "outputs changed: \(Set(after.keys).symmetricDifference(before.keys))", sourceLocation: sourceLocation)
+    }
+
+    @Test("a missing data folder")
+    func missingData() throws {
+        try expectFailureKeepsOutputs(["--data-dir", "/nonexistent/mnist"],
+                                      message: "/nonexistent/mnist/train-images-idx3-ubyte.gz: no such file (nor train-images-idx3-ubyte)")
+    }
+
+    @Test("a corrupt data file")
+    func corruptData() throws {
+        try expectFailureKeepsOutputs(["--data-dir", "broken"], message: "broken/t10k-images-idx3-ubyte.gz: corrupt gzip stream") { scratch in
+            try FileManager.default.createDirectory(atPath: scratch.path("broken"), withIntermediateDirectories: true)
+            for name in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+                try FileManager.default.copyItem(atPath: Executable.bundledData + "/" + name, toPath: scratch.path("broken/" + name))
+            }
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: Executable.bundledData + "/t10k-images-idx3-ubyte.gz"))
+            for i in 1000 ..< 1100 { bytes[i] ^= 0xA5 }
+            try bytes.write(to: URL(fileURLWithPath: scratch.path("broken/t10k-images-idx3-ubyte.gz")))
+        }
+    }
+
+    @Test("a diverging run")
+    func divergence() throws {
+        try expectFailureKeepsOutputs(["--learning-rate", "3e38"], message: "training diverged: the loss became NaN at iteration")
+    }
+
+    @Test("an output folder that cannot be created")
+    func unwritableFolder() throws {
+        try expectFailureKeepsOutputs(["--output-dir", "blocker/images"], message: "blocker/images: cannot create the folder") { scratch in
+            try Data("a file, not a folder".utf8).write(to: URL(fileURLWithPath: scratch.path("blocker")))
+        }
+    }
+
+    @Test("a disk that fills up while writing (a file-size limit)")
+    func fullDisk() throws {
+        // ulimit -f counts 512-byte blocks: 50 KB is enough for the report, not for every picture.
+        try expectFailureKeepsOutputs([], shellPrefix: "ulimit -f 100;", message: "cannot write: File too large")
+    }
+
+    @Test("Ctrl-C during training leaves the earlier outputs and no temporary files")
+    func interrupt() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let first = try Executable.run(Self.arguments(scratch, extra: ["--quiet"]), in: scratch.url)
+        #expect(first.status == 0)
+        let before = try scratch.snapshot()
+        let arguments = ["--data-dir", Executable.bundledData, "--output-dir", scratch.path("gallery"), "--report", scratch.path("notes/summary.md"),
+                         "--iterations", "100000", "--eval-every", "50"]
+        let result = try Executable.run(arguments, in: scratch.url, interruptAfter: "epoch 1 (iteration 50)")
+        #expect(result.signalled && result.status == SIGINT, "status \(result.status), stderr \(result.stderr)")
+        #expect(try scratch.snapshot() == before)
+    }
+}
