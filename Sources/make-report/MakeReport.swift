@@ -135,11 +135,7 @@ struct MakeReport: ParsableCommand {
             for: run, testImages: dataset.test, measurer: canvas.measurer,
             options: GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges))
         var files = StagedFiles()
-        for image in images {
-            for format in formats {
-                files.add(imagePath(image.name, format), try canvas.render(image.scene, as: format))
-            }
-        }
+        for (path, bytes) in try render(images, with: canvas) { files.add(path, bytes) }
         let render = clock.lap()
 
         let timings = StageTimings(load: load, train: run.timings.training, evaluate: run.timings.evaluation, render: render)
@@ -159,6 +155,16 @@ struct MakeReport: ParsableCommand {
         }
     }
 
+    /// Every picture in every format, drawn in parallel (each on its own Cairo surface).
+    func render(_ images: [GalleryImage], with canvas: CairoCanvas) throws -> [(String, [UInt8])] {
+        let jobs = images.flatMap { image in formats.map { (image, $0) } }
+        let results = ResultSlots<[UInt8]>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            results[i] = Result { try canvas.render(jobs[i].0.scene, as: jobs[i].1) }
+        }
+        return try jobs.indices.map { (imagePath(jobs[$0].0.name, jobs[$0].1), try results[$0]!.get()) }
+    }
+
     func imagePath(_ name: String, _ format: ImageFormat) -> String {
         (outputDir as NSString).appendingPathComponent("\(name).\(format.fileExtension)")
     }
@@ -170,3 +176,16 @@ struct MakeReport: ParsableCommand {
 }
 
 extension ImageFormat: ExpressibleByArgument {}
+
+/// Results filled in by concurrent workers.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Result<Value, any Error>? {
+        get { lock.withLock { slots[index] } }
+        set { lock.withLock { slots[index] = newValue } }
+    }
+}
