@@ -163,6 +163,34 @@ CK_AVX2 static void sparse_transpose_times_dense_avx2(const ck_transposed *t, co
     }
 }
 
+// exp(x) for x in [-87.3, 88.7] (Cephes expf): x = n ln2 + r with |r| <= ln2/2,
+// e^r by a degree-6 polynomial (relative error below 2e-7), 2^n from the exponent bits.
+CK_AVX2 static inline __m256 exp256(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.7f));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+}
+
+CK_AVX2 static void sigmoid_avx2(float *y, int64_t count) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 z = _mm256_loadu_ps(y + i);
+        _mm256_storeu_ps(y + i, _mm256_div_ps(one, _mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), z)))));
+    }
+    sigmoid_portable(y + i, count - i);
+}
+
 static int has_avx2_fma(void) {
     static int cached = -1;
     if (cached < 0) {
@@ -205,6 +233,14 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
     return 1;
 }
 
-void ck_sigmoid(float *y, int64_t count) { sigmoid_portable(y, count); }
+void ck_sigmoid(float *y, int64_t count) {
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        sigmoid_avx2(y, count);
+        return;
+    }
+#endif
+    sigmoid_portable(y, count);
+}
 
 const char *ck_implementation(void) { return has_avx2_fma() ? "avx2+fma" : "portable"; }

@@ -12,7 +12,10 @@ enum IDX {
     static func contents(of path: String) throws(MNISTError) -> [UInt8] {
         let raw: [UInt8]
         do {
-            raw = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            raw = [UInt8](unsafeUninitializedCapacity: data.count) { buffer, count in
+                count = data.copyBytes(to: buffer)
+            }
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
             throw .unreadable(path: path, reason: reason)

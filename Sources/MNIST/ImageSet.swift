@@ -18,7 +18,7 @@ public struct ImageSet: Sendable {
     /// Builds a set from raw pixels and labels, checking their shapes.
     public init(pixels: [UInt8], labels: [UInt8]) {
         precondition(pixels.count == labels.count * Self.pixelCount, "pixels and labels disagree")
-        precondition(labels.allSatisfy { $0 < Self.classCount }, "label outside 0-9")
+        precondition(!labels.contains { $0 >= Self.classCount }, "label outside 0-9")
         self.pixels = pixels
         self.labels = labels
     }
@@ -37,20 +37,22 @@ public struct ImageSet: Sendable {
     /// Reads an images file and a labels file (IDX, gzip or plain) and checks
     /// that they belong together.
     public static func read(images imagesPath: String, labels labelsPath: String) throws(MNISTError) -> ImageSet {
-        let imageBytes = try IDX.contents(of: imagesPath)
+        var imageBytes = try IDX.contents(of: imagesPath)
         let imageShape = try IDX.header(imageBytes, magic: IDX.imagesMagic, path: imagesPath)
         guard imageShape[1] == rows, imageShape[2] == columns else {
             throw .wrongImageSize(path: imagesPath, rows: imageShape[1], columns: imageShape[2])
         }
-        let labelBytes = try IDX.contents(of: labelsPath)
+        var labelBytes = try IDX.contents(of: labelsPath)
         let labelShape = try IDX.header(labelBytes, magic: IDX.labelsMagic, path: labelsPath)
         guard imageShape[0] == labelShape[0] else {
             throw .countMismatch(images: imagesPath, imageCount: imageShape[0], labels: labelsPath, labelCount: labelShape[0])
         }
-        let labels = Array(labelBytes[8...])
-        if let bad = labels.firstIndex(where: { $0 >= classCount }) {
-            throw .labelOutOfRange(path: labelsPath, index: bad, label: labels[bad])
+        // Drop the headers in place: no second copy of 47 MB of pixels.
+        labelBytes.removeFirst(8)
+        if let bad = labelBytes.firstIndex(where: { $0 >= classCount }) {
+            throw .labelOutOfRange(path: labelsPath, index: bad, label: labelBytes[bad])
         }
-        return ImageSet(pixels: Array(imageBytes[16...]), labels: labels)
+        imageBytes.removeFirst(16)
+        return ImageSet(pixels: imageBytes, labels: labelBytes)
     }
 }

@@ -44,6 +44,18 @@ struct ActivationTests {
         #expect(abs(loss - 16.118096) < 1e-4)
     }
 
+    @Test("the vectorised Float sigmoid is within 1e-6 of the exact one")
+    func vectorisedSigmoid() {
+        let inputs: [Float] = stride(from: -100, through: 100, by: 0.0173).map { Float($0) } + [-1e6, 1e6, 0, 88, -88, 90, -90]
+        var fast = inputs
+        fast.withUnsafeMutableBufferPointer { Activations.sigmoid($0) }
+        for (x, y) in zip(inputs, fast) {
+            let exact = 1 / (1 + exp(-Double(x)))
+            #expect(abs(Double(y) - exact) <= 1e-6 * exact + 1e-30, "σ(\(x)) = \(y), exact \(exact)")
+            #expect(y >= 0 && y <= 1)
+        }
+    }
+
     @Test func sigmoid() {
         var z: [Double] = [0, 2, -2, 800, -800]
         z.withUnsafeMutableBufferPointer { Activations.sigmoid($0) }

@@ -24,7 +24,8 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
                                     const int64_t *rows, int64_t rowCount,
                                     const float *delta, int64_t width, int64_t pixels, float *grad);
 
-/// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count.
+/// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
+/// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
 
 /// Which implementation the calls above use: "avx2+fma" or "portable".
