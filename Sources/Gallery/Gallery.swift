@@ -81,10 +81,19 @@ public enum Gallery {
     }
 
     public static func confusion(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
-        let chart = ConfusionMatrixChart(counts: run.predictions.confusionMatrix)
+        let counts = run.predictions.confusionMatrix
+        let chart = ConfusionMatrixChart(counts: counts)
+        let mistakes = counts.indices.flatMap { t in counts.indices.filter { $0 != t }.map { (t, $0, counts[t][$0]) } }
+            .filter { $0.2 > 0 }.sorted { ($0.2, $1.0, $1.1) > ($1.2, $0.0, $0.1) }.prefix(3)
+        let worstClass = chart.recall.indices.min { chart.recall[$0] < chart.recall[$1] }
+        var lookFor = "Bright cells off the diagonal are the digits the network mixes up"
+        if !mistakes.isEmpty {
+            lookFor += "; in this run most often " + mistakes.map { "\($0.0) taken for \($0.1) (\($0.2)×)" }.joined(separator: ", ")
+        }
+        if let worstClass { lookFor += String(format: ". The recall column ranks the classes: %d is the hardest (%.1f %%)", worstClass, chart.recall[worstClass] * 100) }
         return GalleryImage(
             name: "confusion_matrix", title: "Confusion matrix",
-            lookFor: "Bright cells off the diagonal are the digits the network mixes up, such as 4 and 9 or 3 and 5; the recall column ranks the classes from hardest to easiest.",
+            lookFor: lookFor + ".",
             scene: chart.scene(size: Size(640, 620), theme: theme, measurer: measurer))
     }
 

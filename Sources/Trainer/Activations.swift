@@ -5,8 +5,8 @@ import RealModule
 enum Activations {
     /// σ(z) = 1 / (1 + e^(−z)), in place.
     @_specialize(where Scalar == Float)
-    static func sigmoid<Scalar: BLASScalar>(_ z: UnsafeMutableBufferPointer<Scalar>) {
-        if Scalar.self == Float.self, !SparseImages.useReferenceKernels, let base = z.baseAddress {
+    static func sigmoid<Scalar: BLASScalar>(_ z: UnsafeMutableBufferPointer<Scalar>, reference: Bool = false) {
+        if Scalar.self == Float.self, !reference, let base = z.baseAddress {
             // Vectorised in CKernels (a polynomial exp accurate to 2e-7).
             ck_sigmoid(UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self), Int64(z.count))
             return

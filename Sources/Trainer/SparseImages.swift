@@ -15,6 +15,9 @@ public struct SparseImages: Sendable {
     let value: [UInt8]
     /// The class of each image.
     public let labels: [UInt8]
+    /// Whether `Float` products use the C kernels (the default) or the
+    /// generic Swift loops, which the tests compare them with.
+    var usesReferenceKernels = false
 
     public var count: Int { labels.count }
 
@@ -96,7 +99,7 @@ extension SparseImages {
         _ images: ImageSelection, by w: UnsafePointer<Scalar>, width: Int,
         bias: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>
     ) {
-        if Scalar.self == Float.self, !Self.useReferenceKernels {
+        if Scalar.self == Float.self, !usesReferenceKernels {
             images.withRows { rows, first, count in
                 ck_sparse_times_dense(
                     rowStart, column, value, rows, first, count, w.floats, Int64(width), bias.floats, out.floats)
@@ -122,7 +125,7 @@ extension SparseImages {
     func transposedProduct<Scalar: BLASScalar>(
         _ images: [Int], delta: UnsafePointer<Scalar>, width: Int, into grad: UnsafeMutablePointer<Scalar>
     ) {
-        if Scalar.self == Float.self, !Self.useReferenceKernels {
+        if Scalar.self == Float.self, !usesReferenceKernels {
             let done = ImageSelection.indices(images).withRows { rows, _, count in
                 ck_sparse_transpose_times_dense(
                     rowStart, column, value, rows, count, delta.floats, Int64(width), Int64(pixelCount), grad.floats)
@@ -143,9 +146,12 @@ extension SparseImages {
         }
     }
 
-    /// Tests set this to run the generic Swift loops in `Float` too, to
-    /// compare them with the C kernels.
-    nonisolated(unsafe) static var useReferenceKernels = false
+    /// The same images, computed with the generic Swift loops in `Float` too.
+    func withReferenceKernels() -> SparseImages {
+        var copy = self
+        copy.usesReferenceKernels = true
+        return copy
+    }
 
     /// Which implementation the `Float` kernels use: "avx2+fma" or "portable".
     public static var kernelImplementation: String { String(cString: ck_implementation()) }

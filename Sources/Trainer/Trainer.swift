@@ -37,14 +37,20 @@ public struct Trainer: Sendable {
         let trainImages = SparseImages(dataset.train)
         let testImages = SparseImages(dataset.test)
         let preparation = seconds(since: start)
-        return try train(train: trainImages, test: testImages, classCount: ImageSet.classCount, progress: progress, start: start, preparation: preparation)
+        return try run(train: trainImages, test: testImages, classCount: ImageSet.classCount, progress: progress, start: start, preparation: preparation)
     }
 
-    /// Trains on already prepared images (also used by tests on tiny inputs).
+    /// Trains on already prepared images (tests use it on tiny inputs).
     public func train(
         train: SparseImages, test: SparseImages, classCount: Int,
-        progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in },
-        start: DispatchTime = .now(), preparation: Double = 0
+        progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }
+    ) throws(TrainerError) -> TrainingRun {
+        try run(train: train, test: test, classCount: classCount, progress: progress, start: .now(), preparation: 0)
+    }
+
+    func run(
+        train: SparseImages, test: SparseImages, classCount: Int, progress: @escaping @Sendable (TrainingProgress) -> Void,
+        start: DispatchTime, preparation: Double
     ) throws(TrainerError) -> TrainingRun {
         let config = configuration
         try config.validate()

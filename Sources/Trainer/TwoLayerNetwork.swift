@@ -98,7 +98,7 @@ extension TwoLayerNetwork {
             b1.withUnsafeBufferPointer { b1 in
                 workspace.hidden.withUnsafeMutableBufferPointer { a1 in
                     data.multiply(images, by: w1.baseAddress!, width: hiddenSize, bias: b1.baseAddress!, into: a1.baseAddress!)
-                    Activations.sigmoid(UnsafeMutableBufferPointer(rebasing: a1[0 ..< n * hiddenSize]))
+                    Activations.sigmoid(UnsafeMutableBufferPointer(rebasing: a1[0 ..< n * hiddenSize]), reference: data.usesReferenceKernels)
                 }
             }
         }

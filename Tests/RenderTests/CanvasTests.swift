@@ -76,6 +76,23 @@ struct CanvasTests {
         #expect(throws: RenderError.self) { try CairoCanvas(scale: .nan) }
     }
 
+    @Test("with DejaVu Sans's real widths, no text overlaps another or leaves the picture", arguments: [1, 2, 4, 17, 60, 300])
+    func realLayout(epochs: Int) throws {
+        let measurer = try CairoCanvas(scale: 1).measurer
+        let train = (0 ..< epochs).map { 0.95 - 0.85 * exp(-Double($0) / 3) }
+        let test = train.map { $0 - 0.004 }
+        let scene = AccuracyChart.make(epochs: Array(0 ..< epochs), train: train, test: test, theme: .dark)
+            .scene(size: Size(800, 500), theme: .dark, measurer: measurer)
+        let frame = Rect(x: 0, y: 0, width: 800, height: 500)
+        let boxes = scene.texts.map { ($0.0, measurer.bounds(of: $0.0, at: $0.1, style: $0.2, anchor: $0.3, rotation: $0.4)) }
+        for (text, box) in boxes { #expect(frame.contains(box), "\(text)") }
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                #expect(!boxes[i].1.inset(by: 0.5).intersects(boxes[j].1.inset(by: 0.5)), "\(boxes[i].0) / \(boxes[j].0)")
+            }
+        }
+    }
+
     @Test("PNG decoding reports broken files")
     func brokenPNG() {
         #expect(throws: RenderError.png("not a PNG file (bad signature)")) { try PNG.decode([1, 2, 3]) }

@@ -45,12 +45,11 @@ struct GradientTests {
         let network = TwoLayerNetwork<Float>(inputSize: 784, hiddenSize: 50, outputSize: 10, weightScale: 0.1, random: &random)
         let batch = (0 ..< 30).map { _ in random.uniformIndex(below: 40) }
         func run(reference: Bool) -> (Float, Gradients<Float>, Double) {
-            SparseImages.useReferenceKernels = reference
-            defer { SparseImages.useReferenceKernels = false }
+            let images = reference ? data.withReferenceKernels() : data
             var workspace = Workspace(for: network, capacity: batch.count)
             var gradients = Gradients(zerosLike: network)
-            let loss = network.gradient(on: batch, of: data, workspace: &workspace, into: &gradients)
-            return (loss, gradients, network.accuracy(on: data))
+            let loss = network.gradient(on: batch, of: images, workspace: &workspace, into: &gradients)
+            return (loss, gradients, network.accuracy(on: images))
         }
         let (fastLoss, fast, fastAccuracy) = run(reference: false)
         let (slowLoss, slow, slowAccuracy) = run(reference: true)
