@@ -100,8 +100,10 @@ struct LayoutTests {
     // MARK: Loss chart
 
     @Test func movingAverage() {
+        #expect(LossChart.movingAverage([1, 2, 3, 4, 5], window: 3) == [1.5, 2, 3, 4, 4.5])
         #expect(LossChart.movingAverage([1, 2, 3, 4, 5], window: 2) == [1, 1.5, 2.5, 3.5, 4.5])
-        #expect(LossChart.movingAverage([4, 2], window: 10) == [4, 3])
+        #expect(LossChart.movingAverage([4, 2], window: 10) == [3, 3])
+        #expect(LossChart.movingAverage([7, 7, 7], window: 1) == [7, 7, 7])
     }
 
     @Test("the loss chart marks epochs and offers a log axis")

@@ -3,18 +3,18 @@ import Foundation
 /// The training loss of every iteration: a thin translucent line, a moving
 /// average on top, and faint lines at the epoch boundaries.
 public enum LossChart {
-    /// `window`-point trailing moving average: mᵢ = mean(x[max(0, i−window+1)…i]).
+    /// Centred moving average over `window` points: mᵢ is the mean of
+    /// x[i − ⌊window/2⌋ … i + ⌊(window−1)/2⌋], clipped at the ends, so the
+    /// smoothed line does not lag behind the data.
     public static func movingAverage(_ values: [Double], window: Int) -> [Double] {
         precondition(window >= 1)
-        var result: [Double] = []
-        result.reserveCapacity(values.count)
-        var sum = 0.0
-        for (i, v) in values.enumerated() {
-            sum += v
-            if i >= window { sum -= values[i - window] }
-            result.append(sum / Double(min(i + 1, window)))
+        var prefix = [0.0]
+        prefix.reserveCapacity(values.count + 1)
+        for v in values { prefix.append(prefix.last! + v) }
+        return values.indices.map { i in
+            let low = max(0, i - window / 2), high = min(values.count - 1, i + (window - 1) / 2)
+            return (prefix[high + 1] - prefix[low]) / Double(high - low + 1)
         }
-        return result
     }
 
     public static func make(losses: [Double], epochLength: Int, logarithmic: Bool, theme: Theme) -> LineChart {
@@ -26,7 +26,7 @@ public enum LossChart {
         let highest = losses.filter(\.isFinite).max() ?? 1
         return LineChart(
             title: "Training Loss",
-            subtitle: "Cross-entropy of each mini-batch, with its moving average over \(window) iterations; dotted lines mark epochs",
+            subtitle: "Cross-entropy of each mini-batch, with its centred moving average over \(window) iterations; dotted lines mark epochs",
             xAxis: .init(label: "iteration", range: 0 ... Double(max(losses.count, 1)), integerTicks: true),
             yAxis: logarithmic ? .init(label: "loss (log scale)", kind: .logarithmic) : .init(label: "loss", range: 0 ... max(highest * 1.05, 1e-9)),
             series: [
