@@ -26,7 +26,7 @@ public enum LossChart {
         let highest = losses.filter(\.isFinite).max() ?? 1
         return LineChart(
             title: "Training Loss",
-            subtitle: "Cross-entropy of each mini-batch, with its centred moving average over \(window) iterations; dotted lines mark epochs",
+            subtitle: "Mini-batch cross-entropy and its centred average over \(window) iterations · dotted lines mark epochs",
             xAxis: .init(label: "iteration", range: 0 ... Double(max(losses.count, 1)), integerTicks: true),
             yAxis: logarithmic ? .init(label: "loss (log scale)", kind: .logarithmic) : .init(label: "loss", range: 0 ... max(highest * 1.05, 1e-9)),
             series: [
