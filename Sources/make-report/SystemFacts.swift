@@ -16,13 +16,16 @@ enum SystemFacts {
         ]
     }
 
+    /// The compiler's language version, as far as `#if compiler` can tell.
     static var swiftVersion: String {
-        #if compiler(>=6.3)
-        "6.3 or later"
-        #elseif compiler(>=6.0)
-        "6.x"
+        #if compiler(>=6.4)
+        "6.4 or later"
+        #elseif compiler(>=6.3)
+        "6.3"
+        #elseif compiler(>=6.2)
+        "6.2"
         #else
-        "5.x"
+        "6.0 or 6.1"
         #endif
     }
 
