@@ -32,8 +32,6 @@ public struct Trainer: Sendable {
     ) throws(TrainerError) -> TrainingRun {
         let start = DispatchTime.now()
         try configuration.validate()
-        guard dataset.train.count > 0 else { throw .emptyDataset("the training set has no images") }
-        guard dataset.test.count > 0 else { throw .emptyDataset("the test set has no images") }
         let trainImages = SparseImages(dataset.train)
         let testImages = SparseImages(dataset.test)
         let preparation = seconds(since: start)
@@ -54,6 +52,9 @@ public struct Trainer: Sendable {
     ) throws(TrainerError) -> TrainingRun {
         let config = configuration
         try config.validate()
+        guard train.count > 0 else { throw .emptyDataset("the training set has no images") }
+        guard test.count > 0 else { throw .emptyDataset("the test set has no images") }
+        guard train.pixelCount > 0, classCount > 0 else { throw .emptyDataset("images need at least one pixel and one class") }
         BLAS.setThreads(config.blasThreads)
 
         var random = RandomSource(seed: config.seed)

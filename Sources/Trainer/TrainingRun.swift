@@ -86,7 +86,9 @@ public struct TrainingTimings: Sendable, Codable, Equatable {
 /// report read it directly.
 public struct TrainingRun: Sendable, Codable, Equatable {
     public var configuration: TrainingConfiguration
-    /// The mini-batch loss of every iteration.
+    /// The mini-batch loss of every iteration, from the forward pass that
+    /// produced its gradient (the book recomputes it after the update, which
+    /// costs a second forward pass and differs by one SGD step).
     public var losses: [Float]
     /// One point per evaluation (17 for the default recipe).
     public var epochs: [EpochMetrics]

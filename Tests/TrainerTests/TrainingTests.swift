@@ -97,6 +97,18 @@ struct TrainingTests {
         #expect(error?.description.hasPrefix("invalid configuration: learning rate must be finite and positive") == true)
     }
 
+    @Test("an empty training or test set is an error, not a crash")
+    func emptySets() {
+        let empty = SparseImages(pixels: [], labels: [], pixelCount: 16)
+        let some = separableImages(count: 10, seed: 1)
+        #expect(throws: TrainerError.emptyDataset("the training set has no images")) {
+            try Trainer(configuration: Self.tinyConfiguration()).train(train: empty, test: some, classCount: 4)
+        }
+        #expect(throws: TrainerError.emptyDataset("the test set has no images")) {
+            try Trainer(configuration: Self.tinyConfiguration()).train(train: some, test: empty, classCount: 4)
+        }
+    }
+
     @Test("a diverging run stops with the iteration and a hint")
     func divergence() {
         var config = Self.tinyConfiguration()
