@@ -15,7 +15,14 @@ public struct StagedFiles {
 
     public init() {}
 
-    public mutating func add(_ path: String, _ bytes: [UInt8]) { files.append((path, bytes)) }
+    /// Adds a file; adding the same path again replaces its bytes.
+    public mutating func add(_ path: String, _ bytes: [UInt8]) {
+        if let i = files.firstIndex(where: { $0.path == path }) {
+            files[i].bytes = bytes
+        } else {
+            files.append((path, bytes))
+        }
+    }
     public mutating func add(_ path: String, text: String) { add(path, Array(text.utf8)) }
 
     public var paths: [String] { files.map(\.path) }

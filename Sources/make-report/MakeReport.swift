@@ -127,6 +127,9 @@ struct MakeReport: ParsableCommand {
 
         console.status("Loading \(dataDir)")
         let dataset = try Dataset.load(from: dataDir)
+        for (set, name) in [(dataset.train, Dataset.trainImages), (dataset.test, Dataset.testImages)] where set.count == 0 {
+            throw EmptyData(description: "\((dataDir as NSString).appendingPathComponent(name)): holds no images")
+        }
         let load = clock.lap()
         console.info("Loaded \(dataset.train.count) training and \(dataset.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
 
@@ -163,7 +166,8 @@ struct MakeReport: ParsableCommand {
 
     /// Every picture in every format, drawn in parallel (each on its own Cairo surface).
     func render(_ images: [GalleryImage], with canvas: CairoCanvas) throws -> [(String, [UInt8])] {
-        let jobs = images.flatMap { image in formats.map { (image, $0) } }
+        let distinct = formats.reduce(into: [ImageFormat]()) { if !$0.contains($1) { $0.append($1) } }
+        let jobs = images.flatMap { image in distinct.map { (image, $0) } }
         let results = ResultSlots<[UInt8]>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             results[i] = Result { try canvas.render(jobs[i].0.scene, as: jobs[i].1) }
@@ -182,6 +186,10 @@ struct MakeReport: ParsableCommand {
 }
 
 extension ImageFormat: ExpressibleByArgument {}
+
+struct EmptyData: Error, CustomStringConvertible {
+    var description: String
+}
 
 /// Results filled in by concurrent workers.
 final class ResultSlots<Value>: @unchecked Sendable {

@@ -204,6 +204,19 @@ struct MakeReportTests {
         }
     }
 
+    @Test("a data folder whose training file holds no images")
+    func emptyData() throws {
+        try expectFailureKeepsOutputs(["--data-dir", "empty"], message: "empty/train-images-idx3-ubyte: holds no images") { scratch in
+            try FileManager.default.createDirectory(atPath: scratch.path("empty"), withIntermediateDirectories: true)
+            func header(_ words: [UInt32]) -> Data { Data(words.flatMap { w in [24, 16, 8, 0].map { UInt8((w >> UInt32($0)) & 0xff) } }) }
+            try header([0x803, 0, 28, 28]).write(to: URL(fileURLWithPath: scratch.path("empty/train-images-idx3-ubyte")))
+            try header([0x801, 0]).write(to: URL(fileURLWithPath: scratch.path("empty/train-labels-idx1-ubyte")))
+            for name in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+                try FileManager.default.copyItem(atPath: Executable.bundledData + "/" + name, toPath: scratch.path("empty/" + name))
+            }
+        }
+    }
+
     @Test("a diverging run")
     func divergence() throws {
         try expectFailureKeepsOutputs(["--learning-rate", "3e38"], message: "training diverged: the loss became NaN at iteration")

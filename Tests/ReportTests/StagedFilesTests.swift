@@ -24,6 +24,19 @@ struct StagedFilesTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("images").path) == ["a.png"])
     }
 
+    @Test("the same path added twice is written once, with the last bytes")
+    func duplicatePath() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var files = StagedFiles()
+        files.add(root.appendingPathComponent("a.txt").path, text: "first")
+        files.add(root.appendingPathComponent("a.txt").path, text: "second")
+        #expect(files.paths.count == 1)
+        try files.commit()
+        #expect(try String(contentsOf: root.appendingPathComponent("a.txt"), encoding: .utf8) == "second")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["a.txt"])
+    }
+
     @Test("when one file cannot be written, no file changes and no temporary is left")
     func failure() throws {
         let root = try folder()
