@@ -36,7 +36,7 @@ public enum Gallery {
         for run: TrainingRun, testImages: ImageSet, theme: Theme = .dark, measurer: some TextMeasuring,
         options: GalleryOptions = .init()
     ) -> [GalleryImage] {
-        [
+        let images = [
             accuracy(run, theme: theme, measurer: measurer),
             architecture(run, testImages: testImages, theme: theme, measurer: measurer, weighted: options.weightedEdges),
             loss(run, theme: theme, measurer: measurer, logarithmic: options.logarithmicLoss),
@@ -44,6 +44,13 @@ public enum Gallery {
             hiddenUnits(run, theme: theme, measurer: measurer),
             misclassified(run, testImages: testImages, theme: theme, measurer: measurer, count: options.misclassifiedCount),
         ]
+        // Every file says which run it comes from (PNG Description, PDF Subject).
+        let configuration = run.configuration.summary(inputSize: run.network.inputSize, classCount: run.network.outputSize)
+        return images.map { image in
+            var image = image
+            image.scene.description = "Configuration: \(configuration). \(image.scene.description)"
+            return image
+        }
     }
 
     public static func accuracy(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {

@@ -1,9 +1,10 @@
 import Foundation
 import Trainer
 
-/// The run as JSON for other tools: `epochs` (epoch, iteration,
+/// The whole run as JSON for other tools: `epochs` (epoch, iteration,
 /// trainAccuracy, testAccuracy, loss, elapsed) with the per-iteration
-/// `losses`, the `configuration` and the `timings` beside it.
+/// `losses`, the `configuration` and the `timings` beside it, then the
+/// final `network` (w1, b1, w2, b2, row-major) and its test `predictions`.
 public struct MetricsJSON: Encodable {
     public var epochs: [EpochMetrics]
     public var losses: [Float]
@@ -13,6 +14,8 @@ public struct MetricsJSON: Encodable {
     public var confusionMatrix: [[Int]]
     public var trainingSetSize: Int
     public var testSetSize: Int
+    public var network: TwoLayerNetwork<Float>
+    public var predictions: TestPredictions
 
     public init(run: TrainingRun, stageTimings: StageTimings) {
         epochs = run.epochs
@@ -23,6 +26,8 @@ public struct MetricsJSON: Encodable {
         confusionMatrix = run.predictions.confusionMatrix
         trainingSetSize = run.trainingSetSize
         testSetSize = run.testSetSize
+        network = run.network
+        predictions = run.predictions
     }
 
     public func encoded() throws -> [UInt8] {

@@ -31,6 +31,13 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         self.seed = seed
     }
 
+    /// One line for file metadata: "784-50-10, 10000 iterations of batch 100, …".
+    public func summary(inputSize: Int, classCount: Int) -> String {
+        "\(inputSize)-\(hiddenSize)-\(classCount) sigmoid/softmax network, \(iterations) SGD iterations of batch \(batchSize) "
+            + "(with replacement), learning rate \(learningRate), weights N(0, \(weightScale)²), "
+            + "evaluation every \(evaluateEvery) iterations, seed \(seed)"
+    }
+
     /// The iterations at which the network is evaluated: 0, 600, …, 9600 (17 points).
     public var evaluationIterations: StrideTo<Int> { stride(from: 0, to: iterations, by: evaluateEvery) }
 

@@ -40,7 +40,8 @@ struct MakeReportTests {
         }
         // 16 hidden units: a 4×4 grid of 28×28 tiles, whose height follows from the width.
         let tiles = try PNG.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/hidden_units.png")))))
-        #expect(tiles.text["Description"]?.hasPrefix("Incoming weights of 16 hidden units") == true)
+        #expect(tiles.text["Description"]?.hasPrefix("Configuration: 784-16-10 sigmoid/softmax network, 120 SGD iterations of batch 50") == true)
+        #expect(tiles.text["Description"]?.contains("Incoming weights of 16 hidden units") == true)
 
         // The JSON and the report agree with each other.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("run.json")))) as! [String: Any]
@@ -50,6 +51,11 @@ struct MakeReportTests {
         #expect((json["losses"] as! [Double]).count == 120)
         #expect((json["configuration"] as! [String: Any])["hiddenSize"] as? Int == 16)
         #expect(Set((json["timings"] as! [String: Double]).keys) == ["load", "train", "evaluate", "render"])
+        let network = json["network"] as! [String: Any]
+        #expect((network["w1"] as! [Double]).count == 784 * 16 && (network["b2"] as! [Double]).count == 10)
+        let predictions = json["predictions"] as! [String: Any]
+        #expect((predictions["predicted"] as! [Int]).count == 10_000)
+        #expect((predictions["probabilities"] as! [Double]).count == 100_000)
         let last = epochs.last!
         let report = try String(contentsOfFile: scratch.path("notes/summary.md"), encoding: .utf8)
         let train = String(format: "%.2f %%", (last["trainAccuracy"] as! Double) * 100)
