@@ -74,6 +74,17 @@ struct LayoutTests {
         #expect(insetTitle.minY > 150)
     }
 
+    @Test("the legend leaves the lower right when the curves run through it")
+    func legendMoves() {
+        let low = AccuracyChart.make(epochs: [0, 1, 2], train: [0.1, 0.1, 0.09], test: [0.1, 0.1, 0.09], theme: .dark)
+        let high = AccuracyChart.make(epochs: [0, 1, 2], train: [0.5, 0.9, 0.95], test: [0.5, 0.9, 0.94], theme: .dark)
+        func legendY(_ chart: LineChart) -> Double {
+            chart.scene(size: Size(800, 500), theme: .dark, measurer: Self.measurer).texts.first { $0.0 == "train" }!.1.y
+        }
+        #expect(legendY(high) > 350)  // the preferred lower right
+        #expect(legendY(low) < 150)  // moved up, off the curves
+    }
+
     @Test("any number of epochs and any values in [0, 1] lay out without overlapping text")
     func property() {
         var random = SplitMix(seed: 17)

@@ -56,6 +56,7 @@ public struct LineChart: Sendable, Equatable {
         public init(xRange: ClosedRange<Double>, title: String) { (self.xRange, self.title) = (xRange, title) }
     }
 
+    /// The preferred corner; the legend moves to another when the data runs through it.
     public enum LegendPlacement: Sendable, Equatable { case lowerRight, upperRight, hidden }
 
     public var title: String
@@ -140,7 +141,7 @@ extension LineChart {
 
         scene.add(.clipped(plot.inset(by: -theme.markerRadius - 2), seriesCommands(axes, theme: theme, markerScale: 1)))
 
-        let legendBox = legend == .hidden ? nil : legendRect(in: plot, theme: theme, measurer: measurer)
+        let legendBox = legend == .hidden ? nil : legendRect(in: axes, theme: theme, measurer: measurer)
         if let inset, let box = insetRect(in: axes, avoiding: legendBox, theme: theme) {
             scene.add(contentsOf: insetCommands(inset, in: box, main: axes, theme: theme, measurer: measurer))
         }
@@ -216,15 +217,25 @@ extension LineChart {
 
     static let legendSample = 30.0
 
-    func legendRect(in plot: Rect, theme: Theme, measurer: some TextMeasuring) -> Rect? {
+    /// The legend's box: in the preferred corner unless the data runs
+    /// through it there, then in the corner that covers the fewest points.
+    func legendRect(in axes: Axes, theme: Theme, measurer: some TextMeasuring) -> Rect? {
         let entries = series.filter(\.inLegend)
         guard !entries.isEmpty else { return nil }
+        let plot = axes.plot
         let style = theme.annotationStyle
         let rowHeight = style.size * FontMetrics.lineHeight + 5
         let width = Self.legendSample + 8 + (entries.map { measurer.width(of: $0.name, style: style) }.max() ?? 0) + 20
         let height = rowHeight * Double(entries.count) + 12
-        let y = legend == .lowerRight ? plot.maxY - height - 10 : plot.minY + 10
-        return Rect(x: plot.maxX - width - 10, y: y, width: width, height: height)
+        let (left, right) = (plot.minX + 10, plot.maxX - width - 10)
+        let (top, bottom) = (plot.minY + 10, plot.maxY - height - 10)
+        let corners = legend == .lowerRight
+            ? [(right, bottom), (right, top), (left, top), (left, bottom)]
+            : [(right, top), (right, bottom), (left, top), (left, bottom)]
+        let samples = series.flatMap { densified($0.points.map(axes.point)) }
+        let boxes = corners.map { Rect(x: $0.0, y: $0.1, width: width, height: height) }
+        let covered = boxes.map { box in samples.count { box.inset(by: -4).contains($0) } }
+        return boxes[covered.indices.min { covered[$0] < covered[$1] }!]
     }
 
     func legendCommands(in box: Rect, theme: Theme) -> [DrawCommand] {
