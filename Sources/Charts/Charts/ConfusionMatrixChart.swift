@@ -40,13 +40,13 @@ public struct ConfusionMatrixChart: Sendable, Equatable {
             description: "Rows: true class, columns: predicted class; " + counts.map { $0.map(String.init).joined(separator: " ") }.joined(separator: " | "))
         let pad = 18.0
         let lineHeight = FontMetrics.lineHeight
-        scene.add(.text("Confusion Matrix (test set)", at: Point(pad, pad), style: theme.titleStyle, anchor: TextAnchor(.leading, .top), rotation: 0))
-        scene.add(.text(String(format: "%@ images, accuracy %.2f %% · colour: log(1 + count)", grouped(total), accuracy * 100),
-                        at: Point(pad, pad + theme.titleSize * lineHeight + 3), style: theme.textStyle(theme.labelSize, muted: true),
-                        anchor: TextAnchor(.leading, .top), rotation: 0))
+        let header = scene.addHeader(
+            "Confusion Matrix (test set)",
+            subtitle: String(format: "%@ images, accuracy %.2f %% · colour: log(1 + count)", grouped(total), accuracy * 100),
+            theme: theme, padding: pad)
 
         // Grid geometry: axis title and class labels on the left and on top, recall on the right.
-        let top = pad + theme.titleSize * lineHeight + theme.labelSize * lineHeight + 20 + theme.labelSize * lineHeight + 6 + theme.tickSize * lineHeight + 6
+        let top = header + 17 + theme.labelSize * lineHeight + 6 + theme.tickSize * lineHeight + 6
         let recallStyle = theme.textStyle(theme.tickSize)
         let recallWidth = max(measurer.width(of: "100.0 %", style: recallStyle), measurer.width(of: "recall", style: theme.labelStyle)) + 16
         let left = pad + theme.labelSize * lineHeight + 10 + (labels.map { measurer.width(of: $0, style: theme.tickStyle) }.max() ?? 0) + 8

@@ -37,15 +37,12 @@ public struct DigitGalleryChart: Sendable, Equatable {
                           description: subtitle + ": " + digits.map(Self.caption).joined(separator: ", "))
         let pad = 18.0
         let lineHeight = FontMetrics.lineHeight
-        scene.add(.text(title, at: Point(pad, pad), style: theme.titleStyle, anchor: TextAnchor(.leading, .top), rotation: 0))
-        scene.add(.text(subtitle, at: Point(pad, pad + theme.titleSize * lineHeight + 3), style: theme.textStyle(theme.labelSize, muted: true),
-                        anchor: TextAnchor(.leading, .top), rotation: 0))
+        let top = scene.addHeader(title, subtitle: subtitle, theme: theme, padding: pad) + 19
         guard !digits.isEmpty else {
             scene.add(.text("No misclassified digits.", at: Point(size.width / 2, size.height / 2), style: theme.labelStyle,
                             anchor: TextAnchor(.center, .middle), rotation: 0))
             return scene
         }
-        let top = pad + theme.titleSize * lineHeight + theme.labelSize * lineHeight + 22
         let columns = min(gridColumns, digits.count)
         let rows = (digits.count + columns - 1) / columns
         let captionStyle = theme.textStyle(theme.annotationSize)
@@ -72,7 +69,7 @@ public struct DigitGalleryChart: Sendable, Equatable {
         let columns = max(1, min(gridColumns, digits.count))
         let rows = max(1, (digits.count + columns - 1) / columns)
         let cellWidth = (width - 36) / Double(columns)
-        let header = 18 + theme.titleSize * FontMetrics.lineHeight + theme.labelSize * FontMetrics.lineHeight + 22
+        let header = Scene.headerBottom(theme: theme, subtitle: true, padding: 18) + 19
         return header + 18 + Double(rows) * (cellWidth - 14 + theme.annotationSize * FontMetrics.lineHeight + 18)
     }
 }

@@ -95,17 +95,7 @@ extension LineChart {
         var scene = Scene(size: size, background: theme.background, title: title, description: description)
         let frame = Rect(x: 0, y: 0, width: size.width, height: size.height).inset(by: Self.padding)
 
-        // Title block.
-        var top = frame.minY
-        scene.add(.text(title, at: Point(frame.minX, top), style: theme.titleStyle, anchor: TextAnchor(.leading, .top), rotation: 0))
-        top += theme.titleSize * FontMetrics.lineHeight
-        if let subtitle {
-            top += 3
-            scene.add(.text(subtitle, at: Point(frame.minX, top), style: theme.textStyle(theme.labelSize, muted: true),
-                            anchor: TextAnchor(.leading, .top), rotation: 0))
-            top += theme.labelSize * FontMetrics.lineHeight
-        }
-        top += 14
+        let top = scene.addHeader(title, subtitle: subtitle, theme: theme, padding: Self.padding) + 14
 
         // Domains.
         let xDomain = padded(xAxis.range ?? dataRange(\.x) ?? 0 ... 1, kind: xAxis.kind, fraction: xAxis.range == nil ? 0.03 : 0)

@@ -86,11 +86,9 @@ extension NetworkDiagram {
             description: "Layers " + layers.map { "\($0.name) \($0.size) (\($0.detail))" }.joined(separator: ", ")
                 + "; \(totalParameters) parameters" + (outputWeights == nil ? "" : "; edges coloured by trained W2"))
         let pad = 18.0
-        scene.add(.text(title, at: Point(pad, pad), style: theme.titleStyle, anchor: TextAnchor(.leading, .top), rotation: 0))
         let subtitle = "\(grouped(totalParameters)) trainable parameters"
             + (outputWeights == nil ? "" : " · hidden → output edges coloured by trained weight")
-        scene.add(.text(subtitle, at: Point(pad, pad + theme.titleSize * FontMetrics.lineHeight + 3),
-                        style: theme.textStyle(theme.labelSize, muted: true), anchor: TextAnchor(.leading, .top), rotation: 0))
+        let header = scene.addHeader(title, subtitle: subtitle, theme: theme, padding: pad)
 
         if outputWeights != nil { scene.add(contentsOf: weightKey(right: size.width - pad, top: pad + 4, theme: theme, measurer: measurer)) }
 
@@ -98,7 +96,7 @@ extension NetworkDiagram {
         let lineHeight = FontMetrics.lineHeight
         let captionHeight = theme.labelSize * lineHeight * 3 + 4
         let paramHeight = theme.annotationSize * lineHeight + 8
-        let top = pad + theme.titleSize * lineHeight + theme.labelSize * lineHeight + 26
+        let top = header + 23
         let bottom = size.height - pad - captionHeight - paramHeight - 10
         let band = Rect(x: pad, y: top, width: size.width - 2 * pad, height: bottom - top)
 

@@ -45,10 +45,10 @@ public struct WeightTilesChart: Sendable, Equatable {
         var scene = Scene(size: size, background: theme.background, title: "Hidden-Unit Weights",
                           description: "Incoming weights of \(tiles.count) hidden units as \(tileShape.rows)x\(tileShape.columns) tiles, colour scale ±\(String(format: "%.3g", limit))")
         let pad = 18.0
-        scene.add(.text("Hidden-Unit Weights", at: Point(pad, pad), style: theme.titleStyle, anchor: TextAnchor(.leading, .top), rotation: 0))
-        scene.add(.text("Incoming weights of each of the \(tiles.count) hidden units (columns of W1), as \(tileShape.rows) × \(tileShape.columns) images",
-                        at: Point(pad, pad + theme.titleSize * FontMetrics.lineHeight + 3), style: theme.textStyle(theme.labelSize, muted: true),
-                        anchor: TextAnchor(.leading, .top), rotation: 0))
+        scene.addHeader(
+            "Hidden-Unit Weights",
+            subtitle: "Incoming weights of each of the \(tiles.count) hidden units (columns of W1), as \(tileShape.rows) × \(tileShape.columns) images",
+            theme: theme, padding: pad)
         let area = Rect(x: pad, y: pad + Self.chrome.vertical - 2 * pad, width: size.width - Self.chrome.horizontal, height: size.height - Self.chrome.vertical)
         let tile = min(area.width / Double(gridColumns), area.height / Double(gridRows))
         let gap = max(1.5, tile * 0.06)
