@@ -156,5 +156,3 @@ void pngc_free(pngc_buffer *buffer) {
     buffer->data = NULL;
     buffer->size = 0;
 }
-
-const char *pngc_libpng_version(void) { return PNG_LIBPNG_VER_STRING; }

@@ -28,12 +28,6 @@ public struct ImageSet: Sendable {
         pixels[index * Self.pixelCount ..< (index + 1) * Self.pixelCount]
     }
 
-    /// The first `n` images (all of them when `n` is larger than the set).
-    public func prefix(_ n: Int) -> ImageSet {
-        let n = min(n, count)
-        return ImageSet(pixels: Array(pixels[0 ..< n * Self.pixelCount]), labels: Array(labels[0 ..< n]))
-    }
-
     /// Reads an images file and a labels file (IDX, gzip or plain) and checks
     /// that they belong together.
     public static func read(images imagesPath: String, labels labelsPath: String) throws(MNISTError) -> ImageSet {

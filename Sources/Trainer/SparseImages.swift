@@ -50,11 +50,6 @@ public struct SparseImages: Sendable {
     public init(_ set: ImageSet) {
         self.init(pixels: set.pixels, labels: set.labels, pixelCount: ImageSet.pixelCount)
     }
-
-    /// Fraction of pixels that are not zero.
-    public var density: Double {
-        Double(column.count) / Double(max(1, count * pixelCount))
-    }
 }
 
 // MARK: - Kernels

@@ -38,9 +38,6 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
             + "evaluation every \(evaluateEvery) iterations, seed \(seed)"
     }
 
-    /// The iterations at which the network is evaluated: 0, 600, …, 9600 (17 points).
-    public var evaluationIterations: StrideTo<Int> { stride(from: 0, to: iterations, by: evaluateEvery) }
-
     /// Throws `TrainerError.invalidConfiguration` naming the first bad setting.
     public func validate() throws(TrainerError) {
         for (name, value) in [("hidden size", hiddenSize), ("iterations", iterations),

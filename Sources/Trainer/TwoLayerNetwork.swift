@@ -119,14 +119,6 @@ extension TwoLayerNetwork {
         return Activations.crossEntropy(
             probabilities: workspace.output, images: images, labels: data.labels, columns: outputSize)
     }
-
-    /// Class probabilities (rows of `outputSize`) for the listed images.
-    @_specialize(where Scalar == Float)
-    public func probabilities(on images: [Int], of data: SparseImages) -> [Scalar] {
-        var workspace = Workspace(for: self, capacity: images.count)
-        forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
-        return Array(workspace.output[0 ..< images.count * outputSize])
-    }
 }
 
 // MARK: - Backward pass

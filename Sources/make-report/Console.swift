@@ -12,24 +12,21 @@ struct Console: Sendable {
         FileHandle.standardOutput.write(Data("\(line)\n".utf8))
     }
 
+    /// On a terminal, replaces the status line; elsewhere, nothing.
     func status(_ line: String) {
         guard !quiet, interactive else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
     }
 
+    /// On a terminal, the status line; elsewhere, a plain line.
     func progressLine(_ line: String) {
+        if interactive { return status(line) }
         guard !quiet else { return }
-        if interactive {
-            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
-        } else {
-            FileHandle.standardError.write(Data("\(line)\n".utf8))
-        }
+        FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
 
-    func endProgress() {
-        guard !quiet, interactive else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
-    }
+    /// Clears the status line.
+    func endProgress() { status("") }
 }
 
 /// Turns the trainer's progress events into the status line: iteration,

@@ -30,9 +30,6 @@ int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *w
 
 void pngc_free(pngc_buffer *buffer);
 
-/// The libpng version the codec was built against.
-const char *pngc_libpng_version(void);
-
 #ifdef __cplusplus
 }
 #endif
