@@ -179,7 +179,7 @@ struct MakeReport: ParsableCommand {
         (outputDir as NSString).appendingPathComponent("\(name).\(format.fileExtension)")
     }
 
-    /// The command as the user would retype it (defaults left out).
+    /// The command as it was typed, for the report.
     var commandLine: String {
         (["make-report"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     }
