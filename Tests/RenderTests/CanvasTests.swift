@@ -107,4 +107,46 @@ struct CanvasTests {
         #expect(Array(rgba[0 ..< 4]) == [0x10, 0x20, 0x30, 255])
         #expect(Array(rgba[8 ..< 12]) == [0xFF, 0x88, 0x00, 255])
     }
+
+    // MARK: Long polylines
+
+    /// A translucent white line that runs `count` times back and forth over
+    /// the same stretch, on black.
+    static func overlappingLine(count: Int) -> Scene {
+        var scene = Scene(size: Size(200, 40), background: .black, title: "back and forth")
+        let points = (0 ... count).map { Point($0 % 2 == 0 ? 20 : 180, 20) }
+        scene.add(.stroke(.polyline(points), StrokeStyle(color: Color.white.withAlpha(0.5), width: 4, cap: .round)))
+        return scene
+    }
+
+    @Test("a long translucent line drawn in pieces still darkens once where it overlaps itself")
+    func longLineOverlap() throws {
+        let scene = Self.overlappingLine(count: 1000)
+        #expect(CairoCanvas.strokesInPieces(scene.commands.compactMap { if case let .stroke(path, _) = $0 { path } else { nil } }[0]))
+        let (width, _, rgba) = try CairoCanvas(scale: 1).rasterize(scene)
+        let centre = (20 * width + 100) * 4
+        // One 50 % white coat over black, not a thousand.
+        #expect(abs(Int(rgba[centre]) - 128) <= 1)
+    }
+
+    @Test("a long noisy line looks the same in pieces as stroked whole", arguments: [1.0, 2.0])
+    func longLinePieces(scale: Double) throws {
+        var scene = Scene(size: Size(400, 200), background: Color(hex: 0x14171C), title: "noise")
+        // Deterministic noise in −1…1 (a fixed hash of i), as jagged as a mini-batch loss.
+        func noise(_ i: Int) -> Double { let h = sin(Double(i) * 12.9898) * 43758.5453; return 2 * (h - h.rounded(.down)) - 1 }
+        let points = (0 ..< 5000).map { i in Point(10 + 380 * Double(i) / 5000, 100 + 60 * noise(i)) }
+        scene.add(.stroke(.polyline(points), StrokeStyle(color: Color(hex: 0x88CCEE).withAlpha(0.35), width: 0.7, cap: .round)))
+        let canvas = try CairoCanvas(scale: scale)
+        let pieces = try canvas.pixels(scene, dropOpaqueAlpha: false).2
+        let whole = try canvas.pixels(scene, dropOpaqueAlpha: false, strokePieces: false).2
+        let differences = zip(pieces, whole).map { Double(Int($0) - Int($1)) }
+        let rms = (differences.map { $0 * $0 }.reduce(0, +) / Double(differences.count)).squareRoot()
+        // Pieces add up edge coverage where they overlap (a + b − ab) instead of
+        // covering the union once, so antialiased edges may differ a little:
+        // measured RMS 2.6 (scale 1, 13 points a pixel) and 1.3 (scale 2), at most
+        // 19 of 255 in a channel. A gap between pieces or a doubled coat of the
+        // 35 % colour would differ by 60 or more.
+        #expect(rms < 3)
+        #expect(differences.map(abs).max()! <= 32)
+    }
 }
