@@ -19,29 +19,41 @@ static void init_pixel_table(void) {
     for (int i = 0; i < 256; i++) kPixel[i] = (float)i * kScale;
 }
 
-// The selected images' entries regrouped by pixel (a counting sort), so that
-// X^T * delta accumulates each pixel's gradient row in registers and stores it once.
-typedef struct { int32_t sample; float x; } ck_entry;
-typedef struct { int32_t *start; ck_entry *entries; } ck_transposed;
+// MARK: - Grouping by pixel
 
-static int transpose(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
-                     const int64_t *rows, int64_t rowCount, int64_t pixels, ck_transposed *t) {
+int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t rowCount) {
     int64_t total = 0;
     for (int64_t r = 0; r < rowCount; r++) total += rowStart[rows[r] + 1] - rowStart[rows[r]];
-    t->start = calloc((size_t)pixels + 1, sizeof(int32_t));
-    t->entries = malloc((size_t)(total > 0 ? total : 1) * sizeof(ck_entry));
-    if (!t->start || !t->entries) { free(t->start); free(t->entries); return 0; }
+    return total;
+}
+
+// A counting sort: count each pixel's entries, prefix-sum the counts into
+// start, then scatter. Within a pixel the entries keep the batch order.
+void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                       const int64_t *rows, int64_t rowCount, int64_t pixels, int32_t *start, ck_entry *entries) {
+    memset(start, 0, (size_t)(pixels + 1) * sizeof(int32_t));
     for (int64_t r = 0; r < rowCount; r++)
-        for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++) t->start[column[e] + 1]++;
-    for (int64_t p = 0; p < pixels; p++) t->start[p + 1] += t->start[p];
-    int32_t *next = malloc((size_t)pixels * sizeof(int32_t));
-    if (!next) { free(t->start); free(t->entries); return 0; }
-    memcpy(next, t->start, (size_t)pixels * sizeof(int32_t));
+        for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++) start[column[e] + 1]++;
+    for (int64_t p = 0; p < pixels; p++) start[p + 1] += start[p];
+    // Scatter with start[p] as pixel p's cursor: afterwards start[p] is where
+    // pixel p + 1 begins, so shifting by one restores the starts.
     for (int64_t r = 0; r < rowCount; r++)
         for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++)
-            t->entries[next[column[e]]++] = (ck_entry){(int32_t)r, kPixel[value[e]]};
-    free(next);
-    return 1;
+            entries[start[column[e]]++] = (ck_entry){(int32_t)r, kPixel[value[e]]};
+    memmove(start + 1, start, (size_t)pixels * sizeof(int32_t));
+    start[0] = 0;
+}
+
+void ck_prefetch_rows(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                      const int64_t *rows, int64_t rowCount) {
+    for (int64_t r = 0; r < rowCount; r++) {
+        int32_t first = rowStart[rows[r]], end = rowStart[rows[r] + 1];
+        if (first == end) continue;
+        for (int32_t e = first; e < end; e += 32) __builtin_prefetch(column + e);
+        __builtin_prefetch(column + end - 1);
+        for (int32_t e = first; e < end; e += 64) __builtin_prefetch(value + e);
+        __builtin_prefetch(value + end - 1);
+    }
 }
 
 // MARK: - Portable
@@ -61,14 +73,17 @@ static void sparse_times_dense_portable(const int32_t *rowStart, const uint16_t 
     }
 }
 
-static void sparse_transpose_times_dense_portable(const ck_transposed *t, const float *delta, int64_t width,
-                                                  int64_t pixels, float *grad) {
+// update == 0: grad[p, :] = g_p for every pixel; update == 1: w[p, :] -= rate * g_p
+// for the pixels with entries, where g_p = sum over pixel p's entries of x * delta[sample, :].
+static void grouped_times_dense_portable(const int32_t *start, const ck_entry *entries, const float *delta,
+                                         int64_t width, int64_t pixels, int update, float rate, float *out) {
     for (int64_t p = 0; p < pixels; p++) {
-        float *g = grad + p * width;
-        for (int64_t j = 0; j < width; j++) g[j] = 0;
-        for (int32_t e = t->start[p]; e < t->start[p + 1]; e++) {
-            const float *d = delta + (int64_t)t->entries[e].sample * width;
-            for (int64_t j = 0; j < width; j++) g[j] += t->entries[e].x * d[j];
+        if (update && start[p] == start[p + 1]) continue;
+        float *o = out + p * width;
+        for (int64_t j = 0; j < width; j++) {
+            float g = 0;
+            for (int32_t e = start[p]; e < start[p + 1]; e++) g += entries[e].x * delta[(int64_t)entries[e].sample * width + j];
+            o[j] = update ? o[j] - rate * g : g;
         }
     }
 }
@@ -108,10 +123,11 @@ forward_block(const int32_t *start, const int32_t *end, const uint16_t *column, 
     _mm256_maskstore_ps(o + 8 * (chunks - 1), mask, acc[chunks - 1]);
 }
 
-// One pixel's gradient row: g = sum over the pixel's entries of x * delta[sample, :].
+// One pixel's gradient row g = sum over the pixel's entries of x * delta[sample, :],
+// stored to o (update == 0) or applied as o -= rate * g (update == 1).
 CK_AVX2 static inline __attribute__((always_inline)) void
-backward_block(const ck_entry *entries, int32_t count, const float *delta, int64_t width, float *g,
-               int chunks, __m256i mask) {
+backward_block(const ck_entry *entries, int32_t count, const float *delta, int64_t width, float *o,
+               int chunks, __m256i mask, int update, __m256 minusRate) {
     __m256 acc[8];
     for (int k = 0; k < chunks; k++) acc[k] = _mm256_setzero_ps();
     for (int32_t e = 0; e < count; e++) {
@@ -120,8 +136,15 @@ backward_block(const ck_entry *entries, int32_t count, const float *delta, int64
         for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_fmadd_ps(x, _mm256_loadu_ps(d + 8 * k), acc[k]);
         acc[chunks - 1] = _mm256_fmadd_ps(x, _mm256_maskload_ps(d + 8 * (chunks - 1), mask), acc[chunks - 1]);
     }
-    for (int k = 0; k < chunks - 1; k++) _mm256_storeu_ps(g + 8 * k, acc[k]);
-    _mm256_maskstore_ps(g + 8 * (chunks - 1), mask, acc[chunks - 1]);
+    if (update) {
+        for (int k = 0; k < chunks - 1; k++)
+            _mm256_storeu_ps(o + 8 * k, _mm256_fmadd_ps(minusRate, acc[k], _mm256_loadu_ps(o + 8 * k)));
+        _mm256_maskstore_ps(o + 8 * (chunks - 1), mask,
+                            _mm256_fmadd_ps(minusRate, acc[chunks - 1], _mm256_maskload_ps(o + 8 * (chunks - 1), mask)));
+    } else {
+        for (int k = 0; k < chunks - 1; k++) _mm256_storeu_ps(o + 8 * k, acc[k]);
+        _mm256_maskstore_ps(o + 8 * (chunks - 1), mask, acc[chunks - 1]);
+    }
 }
 
 #define CK_DISPATCH(call)                                                                          \
@@ -147,16 +170,21 @@ CK_AVX2 static void sparse_times_dense_avx2(const int32_t *rowStart, const uint1
     }
 }
 
-CK_AVX2 static void sparse_transpose_times_dense_avx2(const ck_transposed *t, const float *delta, int64_t width,
-                                                      int64_t pixels, float *grad) {
+CK_AVX2 static void grouped_times_dense_avx2(const int32_t *start, const ck_entry *entries, const float *delta,
+                                             int64_t width, int64_t pixels, int update, float rate, float *out) {
+    const __m256 minusRate = _mm256_set1_ps(-rate);
     for (int64_t j0 = 0; j0 < width; j0 += 64) {
         int64_t n = width - j0 < 64 ? width - j0 : 64;
         int chunks = (int)((n + 7) / 8);
         __m256i mask = tail_mask(n - 8 * (chunks - 1));
         for (int64_t p = 0; p < pixels; p++) {
-            const ck_entry *entries = t->entries + t->start[p];
-            int32_t count = t->start[p + 1] - t->start[p];
-#define CK_BACKWARD(c) backward_block(entries, count, delta + j0, width, grad + p * width + j0, c, mask)
+            int32_t count = start[p + 1] - start[p];
+            if (update && count == 0) continue;
+            const ck_entry *first = entries + start[p];
+            float *o = out + p * width + j0;
+#define CK_BACKWARD(c) \
+    if (update) backward_block(first, count, delta + j0, width, o, c, mask, 1, minusRate); \
+    else backward_block(first, count, delta + j0, width, o, c, mask, 0, minusRate);
             CK_DISPATCH(CK_BACKWARD)
 #undef CK_BACKWARD
         }
@@ -217,20 +245,34 @@ void ck_sparse_times_dense(const int32_t *rowStart, const uint16_t *column, cons
     sparse_times_dense_portable(rowStart, column, value, rows, firstRow, rowCount, w, width, bias, out);
 }
 
+static void grouped_times_dense(const int32_t *start, const ck_entry *entries, const float *delta, int64_t width,
+                                int64_t pixels, int update, float rate, float *out) {
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        grouped_times_dense_avx2(start, entries, delta, width, pixels, update, rate, out);
+        return;
+    }
+#endif
+    grouped_times_dense_portable(start, entries, delta, width, pixels, update, rate, out);
+}
+
 int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
                                     const int64_t *rows, int64_t rowCount,
                                     const float *delta, int64_t width, int64_t pixels, float *grad) {
-    ck_transposed t;
-    if (!transpose(rowStart, column, value, rows, rowCount, pixels, &t)) return 0;
-#ifdef CK_X86
-    if (has_avx2_fma())
-        sparse_transpose_times_dense_avx2(&t, delta, width, pixels, grad);
-    else
-#endif
-        sparse_transpose_times_dense_portable(&t, delta, width, pixels, grad);
-    free(t.start);
-    free(t.entries);
+    int64_t total = ck_entry_count(rowStart, rows, rowCount);
+    int32_t *start = malloc((size_t)(pixels + 1) * sizeof(int32_t));
+    ck_entry *entries = malloc((size_t)(total > 0 ? total : 1) * sizeof(ck_entry));
+    if (!start || !entries) { free(start); free(entries); return 0; }
+    ck_group_by_pixel(rowStart, column, value, rows, rowCount, pixels, start, entries);
+    grouped_times_dense(start, entries, delta, width, pixels, 0, 0, grad);
+    free(start);
+    free(entries);
     return 1;
+}
+
+void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
+                        const float *delta, int64_t width, float rate, float *w) {
+    grouped_times_dense(start, entries, delta, width, pixels, 1, rate, w);
 }
 
 void ck_sigmoid(float *y, int64_t count) {

@@ -141,6 +141,31 @@ extension SparseImages {
         }
     }
 
+    /// Regroups the entries of `images` (a mini-batch, repeats allowed) by
+    /// pixel, for `TwoLayerNetwork.step`.
+    func group(_ images: [Int], into groups: inout PixelGroups) {
+        precondition(groups.start.count == pixelCount + 1)
+        let count = ImageSelection.indices(images).withRows { rows, _, n in Int(ck_entry_count(rowStart, rows, n)) }
+        if groups.entries.count < count {
+            groups.entries = Array(repeating: ck_entry(), count: max(count, 2 * groups.entries.count))
+        }
+        groups.count = count
+        ImageSelection.indices(images).withRows { rows, _, n in
+            groups.start.withUnsafeMutableBufferPointer { start in
+                groups.entries.withUnsafeMutableBufferPointer { entries in
+                    ck_group_by_pixel(rowStart, column, value, rows, n, Int64(pixelCount), start.baseAddress, entries.baseAddress)
+                }
+            }
+        }
+    }
+
+    /// Starts loading the entries of `images` into the cache: a batch's
+    /// images lie at random places in memory, and the next batch is known
+    /// one step ahead.
+    func prefetch(_ images: [Int]) {
+        ImageSelection.indices(images).withRows { rows, _, n in ck_prefetch_rows(rowStart, column, value, rows, n) }
+    }
+
     /// The same images, computed with the generic Swift loops in `Float` too.
     func withReferenceKernels() -> SparseImages {
         var copy = self
@@ -152,11 +177,26 @@ extension SparseImages {
     public static var kernelImplementation: String { String(cString: ck_implementation()) }
 }
 
+/// A mini-batch's entries grouped by pixel: pixel p's are
+/// `entries[start[p] ..< start[p + 1]]`, each naming its batch row and its
+/// value. The first layer's backward pass, Xᵀ·dZ1, reads them pixel by pixel,
+/// so each row of W1 is updated once, in registers. Reused across batches.
+struct PixelGroups {
+    var start: [Int32]
+    var entries: [ck_entry] = []
+    /// How many of `entries` are in use.
+    var count = 0
+
+    init(pixelCount: Int) {
+        start = Array(repeating: 0, count: pixelCount + 1)
+    }
+}
+
 extension UnsafePointer {
     /// The same address as `Float` (only called where `Pointee == Float`).
-    fileprivate var floats: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+    var floats: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
 }
 
 extension UnsafeMutablePointer {
-    fileprivate var floats: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+    var floats: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
 }

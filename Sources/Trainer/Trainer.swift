@@ -63,7 +63,9 @@ public struct Trainer: Sendable {
             weightScale: config.weightScale, random: &random)
         var workspace = Workspace(for: network, capacity: config.batchSize)
         var gradients = Gradients(zerosLike: network)
-        var batch = [Int](repeating: 0, count: config.batchSize)
+        var groups = PixelGroups(pixelCount: train.pixelCount)
+        func draw() -> [Int] { (0 ..< config.batchSize).map { _ in random.uniformIndex(below: train.count) } }
+        var next = draw()
         var losses = [Float]()
         losses.reserveCapacity(config.iterations)
         let learningRate = Float(config.learningRate)
@@ -71,13 +73,19 @@ public struct Trainer: Sendable {
         let evaluator = Evaluator(train: train, test: test, background: config.evaluateInBackground, progress: progress)
         let trainingStart = DispatchTime.now()
         for i in 0 ..< config.iterations {
-            for b in batch.indices { batch[b] = random.uniformIndex(below: train.count) }
-            let loss = network.gradient(on: batch, of: train, workspace: &workspace, into: &gradients)
+            // Batches are drawn one ahead, in the same order, so the next one's images can be prefetched.
+            let batch = next
+            if i + 1 < config.iterations {
+                next = draw()
+                train.prefetch(next)
+            }
+            train.group(batch, into: &groups)
+            let loss = network.step(
+                on: batch, grouped: groups, of: train, learningRate: learningRate, workspace: &workspace, gradients: &gradients)
             guard loss.isFinite else {
                 evaluator.finish()
                 throw .diverged(iteration: i, loss: Double(loss), learningRate: config.learningRate)
             }
-            network.descend(along: gradients, learningRate: learningRate)
             losses.append(loss)
             progress(.iteration(index: i, loss: loss))
             if i % config.evaluateEvery == 0 {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The two-layer network of the book's `two_layer_net.py`:
 ///
 ///     Z1 = X·W1 + b1    A1 = σ(Z1)            (hidden layer, sigmoid)
@@ -134,6 +136,53 @@ extension TwoLayerNetwork {
         on images: [Int], of data: SparseImages, workspace: inout Workspace<Scalar>,
         into gradients: inout Gradients<Scalar>
     ) -> Scalar {
+        let loss = backpropagate(on: images, of: data, workspace: &workspace, into: &gradients)
+        workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
+            gradients.w1.withUnsafeMutableBufferPointer { dW1 in
+                data.transposedProduct(images, delta: dZ1.baseAddress!, width: hiddenSize, into: dW1.baseAddress!)
+            }
+        }
+        return loss
+    }
+
+    /// One SGD step on a mini-batch: `gradient` then `descend`, with the same
+    /// result. In `Float` with the C kernels, W1 is updated straight from the
+    /// batch grouped by pixel (`groups`, made by `SparseImages.group`), row by
+    /// row as each row's gradient is summed, so dW1 never exists as a matrix.
+    @_specialize(where Scalar == Float)
+    mutating func step(
+        on images: [Int], grouped groups: PixelGroups, of data: SparseImages, learningRate: Scalar,
+        workspace: inout Workspace<Scalar>, gradients: inout Gradients<Scalar>
+    ) -> Scalar {
+        guard Scalar.self == Float.self, !data.usesReferenceKernels else {
+            let loss = gradient(on: images, of: data, workspace: &workspace, into: &gradients)
+            descend(along: gradients, learningRate: learningRate)
+            return loss
+        }
+        let loss = backpropagate(on: images, of: data, workspace: &workspace, into: &gradients)
+        let (pixels, width) = (Int64(inputSize), Int64(hiddenSize))
+        workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
+            w1.withUnsafeMutableBufferPointer { w1 in
+                groups.start.withUnsafeBufferPointer { start in
+                    groups.entries.withUnsafeBufferPointer { entries in
+                        ck_grouped_descend(
+                            start.baseAddress, entries.baseAddress, pixels, dZ1.baseAddress!.floats, width,
+                            Float(learningRate), w1.baseAddress!.floats)
+                    }
+                }
+            }
+        }
+        descend(along: gradients, learningRate: learningRate, includingW1: false)
+        return loss
+    }
+
+    /// Everything of `gradient` but dW1: fills b1, W2 and b2 of `gradients`,
+    /// leaves dZ1 in `workspace.hiddenDelta` and returns the loss.
+    @_specialize(where Scalar == Float)
+    func backpropagate(
+        on images: [Int], of data: SparseImages, workspace: inout Workspace<Scalar>,
+        into gradients: inout Gradients<Scalar>
+    ) -> Scalar {
         let n = images.count
         forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
         let loss = Activations.crossEntropy(
@@ -167,10 +216,6 @@ extension TwoLayerNetwork {
                 for i in 0 ..< n * hiddenSize { dZ1[i] *= a1[i] * (1 - a1[i]) }
             }
             columnSums(dZ1.baseAddress!, rows: n, columns: hiddenSize, into: &gradients.b1)
-            gradients.w1.withUnsafeMutableBufferPointer { dW1 in
-                data.transposedProduct(
-                    images, delta: dZ1.baseAddress!, width: hiddenSize, into: dW1.baseAddress!)
-            }
         }
         return loss
     }
@@ -178,12 +223,17 @@ extension TwoLayerNetwork {
     /// Plain SGD: θ ← θ − η·∂L/∂θ for every parameter.
     @_specialize(where Scalar == Float)
     public mutating func descend(along gradients: Gradients<Scalar>, learningRate: Scalar) {
+        descend(along: gradients, learningRate: learningRate, includingW1: true)
+    }
+
+    @_specialize(where Scalar == Float)
+    mutating func descend(along gradients: Gradients<Scalar>, learningRate: Scalar, includingW1: Bool) {
         func step(_ parameters: inout [Scalar], _ gradient: [Scalar]) {
             parameters.withUnsafeMutableBufferPointer { p in
                 Scalar.axpy(count: p.count, alpha: -learningRate, x: gradient, y: p.baseAddress!)
             }
         }
-        step(&w1, gradients.w1)
+        if includingW1 { step(&w1, gradients.w1) }
         step(&b1, gradients.b1)
         step(&w2, gradients.w2)
         step(&b2, gradients.b2)

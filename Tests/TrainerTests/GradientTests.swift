@@ -77,4 +77,48 @@ struct GradientTests {
         let largest = slow.w1.map(abs).max()!
         #expect(zip(fast.w1, slow.w1).allSatisfy { abs(Double($0) - $1) <= 1e-4 * largest + 1e-9 })
     }
+
+    @Test("a batch grouped by pixel lists each pixel's values in batch order")
+    func grouping() {
+        let pixels = 30
+        let data = randomImages(count: 9, pixels: pixels, classes: 3, seed: 4)
+        let dense = (0 ..< data.count).map { image in
+            var row = [UInt8](repeating: 0, count: pixels)
+            for e in Int(data.rowStart[image]) ..< Int(data.rowStart[image + 1]) { row[Int(data.column[e])] = data.value[e] }
+            return row
+        }
+        let batch = [3, 0, 8, 3, 5]  // image 3 twice, as sampling with replacement allows
+        var groups = PixelGroups(pixelCount: pixels)
+        data.group(batch, into: &groups)
+        #expect(groups.count == batch.reduce(0) { $0 + Int(data.rowStart[$1 + 1] - data.rowStart[$1]) })
+        for p in 0 ..< pixels {
+            let listed = groups.entries[Int(groups.start[p]) ..< Int(groups.start[p + 1])].map { ($0.sample, $0.x) }
+            let expected = batch.enumerated().filter { dense[$0.element][p] != 0 }.map { (Int32($0.offset), Float(dense[$0.element][p]) / 255) }
+            #expect(listed.map(\.0) == expected.map(\.0))
+            #expect(zip(listed, expected).allSatisfy { abs($0.1 - $1.1) <= 1e-7 })
+        }
+        #expect(groups.start[pixels] == Int32(groups.count))
+    }
+
+    @Test("one fused SGD step gives exactly the weights of gradient then descend", arguments: [50, 9])
+    func fusedStep(hidden: Int) {
+        let data = randomImages(count: 40, pixels: 784, classes: 10, seed: 6)
+        var random = RandomSource(seed: 8)
+        let network = TwoLayerNetwork<Float>(inputSize: 784, hiddenSize: hidden, outputSize: 10, weightScale: 0.1, random: &random)
+        let batch = (0 ..< 30).map { _ in random.uniformIndex(below: 40) }
+        var workspace = Workspace(for: network, capacity: batch.count)
+        var gradients = Gradients(zerosLike: network)
+
+        var twoSteps = network
+        let loss = twoSteps.gradient(on: batch, of: data, workspace: &workspace, into: &gradients)
+        twoSteps.descend(along: gradients, learningRate: 0.1)
+
+        var fused = network
+        var groups = PixelGroups(pixelCount: 784)
+        data.group(batch, into: &groups)
+        let fusedLoss = fused.step(on: batch, grouped: groups, of: data, learningRate: 0.1, workspace: &workspace, gradients: &gradients)
+        #expect(fusedLoss == loss)
+        #expect(fused == twoSteps)
+        #expect(fused != network)
+    }
 }

@@ -24,6 +24,29 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
                                     const int64_t *rows, int64_t rowCount,
                                     const float *delta, int64_t width, int64_t pixels, float *grad);
 
+/// An entry of a batch grouped by pixel: the batch row it came from and its value byte / 255.
+typedef struct { int32_t sample; float x; } ck_entry;
+
+/// How many entries images rows[0 ..< rowCount] hold together.
+int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t rowCount);
+
+/// The batch's entries regrouped by pixel (a counting sort): pixel p's entries
+/// are entries[start[p] ..< start[p + 1]], in batch order, with sample = the
+/// batch row r. start holds pixels + 1 values; entries holds ck_entry_count(...).
+void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                       const int64_t *rows, int64_t rowCount, int64_t pixels, int32_t *start, ck_entry *entries);
+
+/// The first layer's SGD step from a grouped batch: w -= rate * X^T * delta,
+/// touching only the rows of w (pixels x width) whose pixel has entries.
+/// delta is (batch rows x width). Each row is w[p, :] = fma(-rate, g_p, w[p, :]).
+void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
+                        const float *delta, int64_t width, float rate, float *w);
+
+/// Asks the CPU to start loading the entries of images rows[0 ..< rowCount]
+/// (for a batch that comes next: its images sit at random places in memory).
+void ck_prefetch_rows(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                      const int64_t *rows, int64_t rowCount);
+
 /// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
