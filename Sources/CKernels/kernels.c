@@ -19,6 +19,40 @@ static void init_pixel_table(void) {
     for (int i = 0; i < 256; i++) kPixel[i] = (float)i * kScale;
 }
 
+// MARK: - Sparse rows
+
+int64_t ck_count_nonzero(const uint8_t *restrict pixels, int64_t images, int64_t pixelCount, int32_t *restrict rowStart) {
+    int64_t total = 0;
+    rowStart[0] = 0;
+    for (int64_t i = 0; i < images; i++) {
+        const uint8_t *image = pixels + i * pixelCount;
+        int32_t count = 0;
+        for (int64_t p = 0; p < pixelCount; p++) count += image[p] != 0;  // vectorised by the compiler
+        total += count;
+        rowStart[i + 1] = (int32_t)total;
+    }
+    return total;
+}
+
+// Eight pixels at a time: most 8-byte words of a digit are all background
+// and are skipped with one test; the others are scanned byte by byte.
+static void compress_rows_portable(const uint8_t *restrict pixels, int64_t images, int64_t pixelCount,
+                                   const int32_t *restrict rowStart, uint16_t *restrict column, uint8_t *restrict value) {
+    for (int64_t i = 0; i < images; i++) {
+        const uint8_t *image = pixels + i * pixelCount;
+        int64_t k = rowStart[i], p = 0;
+        for (; p + 8 <= pixelCount; p += 8) {
+            uint64_t word;
+            memcpy(&word, image + p, 8);
+            if (word == 0) continue;
+            for (int64_t q = p; q < p + 8; q++)
+                if (image[q]) { column[k] = (uint16_t)q; value[k] = image[q]; k++; }
+        }
+        for (; p < pixelCount; p++)
+            if (image[p]) { column[k] = (uint16_t)p; value[k] = image[p]; k++; }
+    }
+}
+
 // MARK: - Grouping by pixel
 
 int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t rowCount) {
@@ -29,17 +63,24 @@ int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t row
 
 // A counting sort: count each pixel's entries, prefix-sum the counts into
 // start, then scatter. Within a pixel the entries keep the batch order.
-void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
-                       const int64_t *rows, int64_t rowCount, int64_t pixels, int32_t *start, ck_entry *entries) {
+// `restrict` matters here: without it every store into entries or start
+// could alias the image arrays, and the loops reload everything (2x slower).
+void ck_group_by_pixel(const int32_t *restrict rowStart, const uint16_t *restrict column, const uint8_t *restrict value,
+                       const int64_t *restrict rows, int64_t rowCount, int64_t pixels,
+                       int32_t *restrict start, ck_entry *restrict entries) {
     memset(start, 0, (size_t)(pixels + 1) * sizeof(int32_t));
-    for (int64_t r = 0; r < rowCount; r++)
-        for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++) start[column[e] + 1]++;
+    for (int64_t r = 0; r < rowCount; r++) {
+        const int32_t first = rowStart[rows[r]], end = rowStart[rows[r] + 1];
+        for (int32_t e = first; e < end; e++) start[column[e] + 1]++;
+    }
     for (int64_t p = 0; p < pixels; p++) start[p + 1] += start[p];
     // Scatter with start[p] as pixel p's cursor: afterwards start[p] is where
     // pixel p + 1 begins, so shifting by one restores the starts.
-    for (int64_t r = 0; r < rowCount; r++)
-        for (int32_t e = rowStart[rows[r]]; e < rowStart[rows[r] + 1]; e++)
-            entries[start[column[e]]++] = (ck_entry){(int32_t)r, kPixel[value[e]]};
+    for (int64_t r = 0; r < rowCount; r++) {
+        const int32_t first = rowStart[rows[r]], end = rowStart[rows[r] + 1];
+        const uint32_t sample = (uint32_t)r << 8;
+        for (int32_t e = first; e < end; e++) entries[start[column[e]]++] = (ck_entry){sample | value[e]};
+    }
     memmove(start + 1, start, (size_t)pixels * sizeof(int32_t));
     start[0] = 0;
 }
@@ -82,7 +123,8 @@ static void grouped_times_dense_portable(const int32_t *start, const ck_entry *e
         float *o = out + p * width;
         for (int64_t j = 0; j < width; j++) {
             float g = 0;
-            for (int32_t e = start[p]; e < start[p + 1]; e++) g += entries[e].x * delta[(int64_t)entries[e].sample * width + j];
+            for (int32_t e = start[p]; e < start[p + 1]; e++)
+                g += kPixel[entries[e].bits & 0xFF] * delta[(int64_t)(entries[e].bits >> 8) * width + j];
             o[j] = update ? o[j] - rate * g : g;
         }
     }
@@ -131,8 +173,8 @@ backward_block(const ck_entry *entries, int32_t count, const float *delta, int64
     __m256 acc[8];
     for (int k = 0; k < chunks; k++) acc[k] = _mm256_setzero_ps();
     for (int32_t e = 0; e < count; e++) {
-        __m256 x = _mm256_set1_ps(entries[e].x);
-        const float *d = delta + (int64_t)entries[e].sample * width;
+        __m256 x = _mm256_broadcast_ss(kPixel + (entries[e].bits & 0xFF));
+        const float *d = delta + (int64_t)(entries[e].bits >> 8) * width;
         for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_fmadd_ps(x, _mm256_loadu_ps(d + 8 * k), acc[k]);
         acc[chunks - 1] = _mm256_fmadd_ps(x, _mm256_maskload_ps(d + 8 * (chunks - 1), mask), acc[chunks - 1]);
     }
@@ -188,6 +230,30 @@ CK_AVX2 static void grouped_times_dense_avx2(const int32_t *start, const ck_entr
             CK_DISPATCH(CK_BACKWARD)
 #undef CK_BACKWARD
         }
+    }
+}
+
+// 32 pixels at a time: a compare and a movemask give the non-zero ones as
+// bits, which are visited lowest first.
+CK_AVX2 static void compress_rows_avx2(const uint8_t *restrict pixels, int64_t images, int64_t pixelCount,
+                                       const int32_t *restrict rowStart, uint16_t *restrict column, uint8_t *restrict value) {
+    const __m256i zero = _mm256_setzero_si256();
+    for (int64_t i = 0; i < images; i++) {
+        const uint8_t *image = pixels + i * pixelCount;
+        int64_t k = rowStart[i], p = 0;
+        for (; p + 32 <= pixelCount; p += 32) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(image + p));
+            uint32_t nonzero = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero));
+            while (nonzero) {
+                int64_t q = p + __builtin_ctz(nonzero);
+                column[k] = (uint16_t)q;
+                value[k] = image[q];
+                k++;
+                nonzero &= nonzero - 1;
+            }
+        }
+        for (; p < pixelCount; p++)
+            if (image[p]) { column[k] = (uint16_t)p; value[k] = image[p]; k++; }
     }
 }
 
@@ -273,6 +339,17 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
 void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
                         const float *delta, int64_t width, float rate, float *w) {
     grouped_times_dense(start, entries, delta, width, pixels, 1, rate, w);
+}
+
+void ck_compress_rows(const uint8_t *pixels, int64_t images, int64_t pixelCount, const int32_t *rowStart,
+                      uint16_t *column, uint8_t *value) {
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        compress_rows_avx2(pixels, images, pixelCount, rowStart, column, value);
+        return;
+    }
+#endif
+    compress_rows_portable(pixels, images, pixelCount, rowStart, column, value);
 }
 
 void ck_sigmoid(float *y, int64_t count) {

@@ -5,16 +5,24 @@ extension TwoLayerNetwork {
     /// Fraction of `data` whose most probable class is its label.
     @_specialize(where Scalar == Float)
     public func accuracy(on data: SparseImages) -> Double {
-        var correct = 0
-        var predicted = [UInt8]()
-        forEachChunk(of: data, probabilities: false) { range, output in
-            predicted.removeAll(keepingCapacity: true)
-            Activations.argmaxRows(output, rows: range.count, columns: outputSize, into: &predicted)
-            for (offset, p) in predicted.enumerated() where p == data.labels[range.lowerBound + offset] {
-                correct += 1
-            }
+        var workspace = Workspace(for: self, capacity: Self.evaluationChunk)
+        let correct = stride(from: 0, to: data.count, by: Self.evaluationChunk).reduce(0) { sum, start in
+            sum + correctCount(on: data, range: start ..< min(start + Self.evaluationChunk, data.count), workspace: &workspace)
         }
         return Double(correct) / Double(max(data.count, 1))
+    }
+
+    /// How many images of `range` (at most the workspace's capacity) have
+    /// their label as the most probable class.
+    @_specialize(where Scalar == Float)
+    func correctCount(on data: SparseImages, range: Range<Int>, workspace: inout Workspace<Scalar>) -> Int {
+        forward(.range(range), of: data, workspace: &workspace, probabilities: false)
+        var predicted = [UInt8]()
+        predicted.reserveCapacity(range.count)
+        workspace.output.withUnsafeBufferPointer {
+            Activations.argmaxRows($0.baseAddress!, rows: range.count, columns: outputSize, into: &predicted)
+        }
+        return zip(predicted, data.labels[range]).count { $0 == $1 }
     }
 
     /// Predicted classes and softmax probabilities for every image of `data`.

@@ -24,21 +24,20 @@ public struct SparseImages: Sendable {
     /// `pixels` holds `labels.count` images of `pixelCount` bytes each.
     public init(pixels: [UInt8], labels: [UInt8], pixelCount: Int) {
         precondition(pixels.count == labels.count * pixelCount && pixelCount <= Int(UInt16.max) + 1)
-        var rowStart = [Int32]()
-        rowStart.reserveCapacity(labels.count + 1)
-        var column = [UInt16]()
+        precondition(pixels.count <= Int(Int32.max), "more entries than 32-bit row offsets can address")
+        let images = Int64(labels.count)
+        var total = 0
+        let rowStart = [Int32](unsafeUninitializedCapacity: labels.count + 1) { buffer, count in
+            total = Int(ck_count_nonzero(pixels, images, Int64(pixelCount), buffer.baseAddress!))
+            count = labels.count + 1
+        }
         var value = [UInt8]()
-        let expected = pixels.count / 4
-        column.reserveCapacity(expected)
-        value.reserveCapacity(expected)
-        rowStart.append(0)
-        for image in 0 ..< labels.count {
-            let base = image * pixelCount
-            for pixel in 0 ..< pixelCount where pixels[base + pixel] != 0 {
-                column.append(UInt16(pixel))
-                value.append(pixels[base + pixel])
+        let column = [UInt16](unsafeUninitializedCapacity: total) { columns, count in
+            value = [UInt8](unsafeUninitializedCapacity: total) { values, valueCount in
+                ck_compress_rows(pixels, images, Int64(pixelCount), rowStart, columns.baseAddress!, values.baseAddress!)
+                valueCount = total
             }
-            rowStart.append(Int32(column.count))
+            count = total
         }
         self.pixelCount = pixelCount
         self.rowStart = rowStart

@@ -18,8 +18,9 @@ public enum TrainingProgress: Sendable {
 ///         θ ← θ − η·∇L(batch)                      (backpropagation)
 ///         if i % evaluateEvery == 0: accuracy on the full train and test sets
 ///
-/// Evaluations run on a second thread against a copy of the weights, so they
-/// overlap the next iterations without changing any result.
+/// A helper thread prepares the batches ahead and runs the evaluations
+/// against copies of the weights (see `TrainingPipeline`), so the loop
+/// itself only steps; no result depends on it.
 public struct Trainer: Sendable {
     public var configuration: TrainingConfiguration
 
@@ -32,8 +33,13 @@ public struct Trainer: Sendable {
     ) throws(TrainerError) -> TrainingRun {
         let start = DispatchTime.now()
         try configuration.validate()
+        // The test set is converted on another core meanwhile.
+        let test = Converted()
+        let done = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: done) { test.images = SparseImages(dataset.test) }
         let trainImages = SparseImages(dataset.train)
-        let testImages = SparseImages(dataset.test)
+        done.wait()
+        let testImages = test.images!
         let preparation = seconds(since: start)
         return try run(train: trainImages, test: testImages, classCount: ImageSet.classCount, progress: progress, start: start, preparation: preparation)
     }
@@ -63,40 +69,35 @@ public struct Trainer: Sendable {
             weightScale: config.weightScale, random: &random)
         var workspace = Workspace(for: network, capacity: config.batchSize)
         var gradients = Gradients(zerosLike: network)
-        var groups = PixelGroups(pixelCount: train.pixelCount)
-        func draw() -> [Int] { (0 ..< config.batchSize).map { _ in random.uniformIndex(below: train.count) } }
-        var next = draw()
         var losses = [Float]()
         losses.reserveCapacity(config.iterations)
         let learningRate = Float(config.learningRate)
 
-        let evaluator = Evaluator(train: train, test: test, background: config.evaluateInBackground, progress: progress)
+        let pipeline = TrainingPipeline(
+            batches: BatchSource(random: random, data: train, batchSize: config.batchSize, count: config.iterations),
+            train: train, test: test, helperThread: config.usesHelperThread, progress: progress)
         let trainingStart = DispatchTime.now()
         for i in 0 ..< config.iterations {
-            // Batches are drawn one ahead, in the same order, so the next one's images can be prefetched.
-            let batch = next
-            if i + 1 < config.iterations {
-                next = draw()
-                train.prefetch(next)
-            }
-            train.group(batch, into: &groups)
+            let batch = pipeline.nextBatch()
             let loss = network.step(
-                on: batch, grouped: groups, of: train, learningRate: learningRate, workspace: &workspace, gradients: &gradients)
+                on: batch.images, grouped: batch.groups, of: train, learningRate: learningRate,
+                workspace: &workspace, gradients: &gradients)
+            pipeline.recycle(batch)
             guard loss.isFinite else {
-                evaluator.finish()
+                pipeline.cancel()
                 throw .diverged(iteration: i, loss: Double(loss), learningRate: config.learningRate)
             }
             losses.append(loss)
             progress(.iteration(index: i, loss: loss))
             if i % config.evaluateEvery == 0 {
-                evaluator.evaluate(
+                pipeline.evaluate(
                     network, epoch: i / config.evaluateEvery, iteration: i, loss: Double(loss),
                     elapsed: seconds(since: trainingStart))
             }
         }
         let training = seconds(since: trainingStart)
         let predictions = network.predictions(on: test)
-        let (epochs, evaluation) = evaluator.finish()
+        let (epochs, evaluation) = pipeline.finish()
         return TrainingRun(
             configuration: config, losses: losses, epochs: epochs, network: network, predictions: predictions,
             timings: TrainingTimings(preparation: preparation, training: training, evaluation: evaluation, total: seconds(since: start)),
@@ -108,44 +109,7 @@ func seconds(since start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
 }
 
-/// Runs evaluations in order, inline or on a serial background queue, and
-/// collects their results.
-private final class Evaluator: @unchecked Sendable {
-    private let train: SparseImages
-    private let test: SparseImages
-    private let queue: DispatchQueue?
-    private let progress: @Sendable (TrainingProgress) -> Void
-    private let lock = NSLock()
-    private var points: [EpochMetrics] = []
-    private var busySeconds = 0.0
-
-    init(train: SparseImages, test: SparseImages, background: Bool, progress: @escaping @Sendable (TrainingProgress) -> Void) {
-        self.train = train
-        self.test = test
-        self.queue = background ? DispatchQueue(label: "trainer.evaluation", qos: .userInitiated) : nil
-        self.progress = progress
-    }
-
-    func evaluate(_ network: TwoLayerNetwork<Float>, epoch: Int, iteration: Int, loss: Double, elapsed: Double) {
-        let work: @Sendable () -> Void = { [self] in
-            let start = DispatchTime.now()
-            let point = EpochMetrics(
-                epoch: epoch, iteration: iteration,
-                trainAccuracy: network.accuracy(on: train), testAccuracy: network.accuracy(on: test),
-                loss: loss, elapsed: elapsed)
-            lock.withLock {
-                points.append(point)
-                busySeconds += seconds(since: start)
-            }
-            progress(.evaluated(point))
-        }
-        if let queue { queue.async(execute: work) } else { work() }
-    }
-
-    /// Waits for pending evaluations; returns the points and their total time.
-    @discardableResult
-    func finish() -> ([EpochMetrics], Double) {
-        queue?.sync {}
-        return lock.withLock { (points, busySeconds) }
-    }
+/// The test set's sparse copy, made on another thread.
+private final class Converted: @unchecked Sendable {
+    var images: SparseImages?
 }

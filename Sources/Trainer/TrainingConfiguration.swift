@@ -11,8 +11,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Standard deviation of the initial weights.
     public var weightScale: Double = 0.01
     public var seed: UInt64 = 42
-    /// Run the per-epoch evaluations on a second thread, against a copy of the weights.
-    public var evaluateInBackground: Bool = true
+    /// Prepare the mini-batches and run the per-epoch evaluations (against a
+    /// copy of the weights) on a second thread. The results are the same.
+    public var usesHelperThread: Bool = true
     /// OpenBLAS threads (the evaluation thread is separate).
     public var blasThreads: Int = 1
 
@@ -38,12 +39,18 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
             + "evaluation every \(evaluateEvery) iterations, seed \(seed)"
     }
 
+    /// The largest batch the first layer's kernels address (2^24 rows).
+    public static let largestBatch = 1 << 24
+
     /// Throws `TrainerError.invalidConfiguration` naming the first bad setting.
     public func validate() throws(TrainerError) {
         for (name, value) in [("hidden size", hiddenSize), ("iterations", iterations),
                               ("batch size", batchSize), ("evaluation interval", evaluateEvery),
                               ("BLAS threads", blasThreads)] where value < 1 {
             throw .invalidConfiguration("\(name) must be at least 1, got \(value)")
+        }
+        guard batchSize <= Self.largestBatch else {
+            throw .invalidConfiguration("batch size must be at most \(Self.largestBatch), got \(batchSize)")
         }
         guard learningRate.isFinite, learningRate > 0 else {
             throw .invalidConfiguration("learning rate must be finite and positive, got \(learningRate)")

@@ -87,6 +87,9 @@ struct MakeReport: ParsableCommand {
         where value < 1 {
             throw ValidationError("\(flag) must be at least 1, got \(value)")
         }
+        guard batchSize <= TrainingConfiguration.largestBatch else {
+            throw ValidationError("--batch-size must be at most \(TrainingConfiguration.largestBatch), got \(batchSize)")
+        }
         guard learningRate.isFinite, learningRate > 0 else {
             throw ValidationError("--learning-rate must be a finite number above 0, got \(learningRate)")
         }

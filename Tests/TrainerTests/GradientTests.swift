@@ -92,10 +92,10 @@ struct GradientTests {
         data.group(batch, into: &groups)
         #expect(groups.count == batch.reduce(0) { $0 + Int(data.rowStart[$1 + 1] - data.rowStart[$1]) })
         for p in 0 ..< pixels {
-            let listed = groups.entries[Int(groups.start[p]) ..< Int(groups.start[p + 1])].map { ($0.sample, $0.x) }
-            let expected = batch.enumerated().filter { dense[$0.element][p] != 0 }.map { (Int32($0.offset), Float(dense[$0.element][p]) / 255) }
+            let listed = groups.entries[Int(groups.start[p]) ..< Int(groups.start[p + 1])].map { (Int($0.bits >> 8), UInt8($0.bits & 0xFF)) }
+            let expected = batch.enumerated().filter { dense[$0.element][p] != 0 }.map { ($0.offset, dense[$0.element][p]) }
             #expect(listed.map(\.0) == expected.map(\.0))
-            #expect(zip(listed, expected).allSatisfy { abs($0.1 - $1.1) <= 1e-7 })
+            #expect(listed.map(\.1) == expected.map(\.1))
         }
         #expect(groups.start[pixels] == Int32(groups.count))
     }

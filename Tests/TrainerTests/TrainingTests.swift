@@ -26,14 +26,46 @@ struct TrainingTests {
         #expect(c.losses != a.losses)
     }
 
-    @Test("background evaluation gives the same numbers as inline evaluation")
-    func backgroundEvaluation() throws {
-        let train = separableImages(count: 200, seed: 1), test = separableImages(count: 50, seed: 2)
+    @Test("the helper thread changes no result: the run is bit-identical without it")
+    func helperThread() throws {
+        // More than one evaluation chunk (1,000 images) per set, so chunks from both threads add up.
+        let train = separableImages(count: 2500, seed: 1), test = separableImages(count: 1200, seed: 2)
         var inline = Self.tinyConfiguration()
-        inline.evaluateInBackground = false
+        inline.usesHelperThread = false
         let a = try Trainer(configuration: Self.tinyConfiguration()).train(train: train, test: test, classCount: 4)
         let b = try Trainer(configuration: inline).train(train: train, test: test, classCount: 4)
+        #expect(a.losses.map(\.bitPattern) == b.losses.map(\.bitPattern))
+        #expect(a.network == b.network)
         #expect(a.epochs.map { [$0.trainAccuracy, $0.testAccuracy, $0.loss] } == b.epochs.map { [$0.trainAccuracy, $0.testAccuracy, $0.loss] })
+        #expect(a.predictions == b.predictions)
+    }
+
+    @Test("the pipeline hands out the drawn batches in order and every evaluation point, whatever its ring size", arguments: [2, 3, 16])
+    func pipeline(slots: Int) {
+        let train = separableImages(count: 3000, seed: 4), test = separableImages(count: 500, seed: 5)
+        var random = RandomSource(seed: 9)
+        let network = TwoLayerNetwork<Float>(inputSize: train.pixelCount, hiddenSize: 6, outputSize: 4, weightScale: 0.3, random: &random)
+        func batches(helper: Bool) -> ([[Int]], [[UInt32]], [EpochMetrics]) {
+            let pipeline = TrainingPipeline(
+                batches: BatchSource(random: random, data: train, batchSize: 7, count: 60), train: train, test: test,
+                helperThread: helper, slots: slots, progress: { _ in })
+            var images: [[Int]] = [], entries: [[UInt32]] = []
+            for i in 0 ..< 60 {
+                let batch = pipeline.nextBatch()
+                images.append(batch.images)
+                entries.append(batch.groups.entries.prefix(batch.groups.count).map(\.bits))
+                pipeline.recycle(batch)
+                if i % 25 == 0 { pipeline.evaluate(network, epoch: i / 25, iteration: i, loss: 0, elapsed: 0) }
+            }
+            return (images, entries, pipeline.finish().epochs)
+        }
+        let (images, entries, points) = batches(helper: true)
+        let (expectedImages, expectedEntries, expectedPoints) = batches(helper: false)
+        #expect(images == expectedImages)
+        #expect(entries == expectedEntries)
+        #expect(points == expectedPoints)
+        #expect(points.map(\.epoch) == [0, 1, 2])
+        #expect(points[0].testAccuracy == network.accuracy(on: test))
     }
 
     @Test("the loss falls on a small subset and the points follow the schedule")

@@ -10,6 +10,16 @@
 extern "C" {
 #endif
 
+/// Compressed sparse rows of `images` images of pixelCount bytes, in two
+/// passes. First: rowStart[i + 1] - rowStart[i] = the non-zero bytes of image
+/// i (rowStart holds images + 1 values); returns their total.
+int64_t ck_count_nonzero(const uint8_t *pixels, int64_t images, int64_t pixelCount, int32_t *rowStart);
+
+/// Then: image i's non-zero pixels and bytes into column and value at
+/// rowStart[i]; both arrays hold the total.
+void ck_compress_rows(const uint8_t *pixels, int64_t images, int64_t pixelCount, const int32_t *rowStart,
+                      uint16_t *column, uint8_t *value);
+
 /// out[r, :] = bias + sum_p (val/255) * w[col, :] over the entries of image
 /// rows[r] (or firstRow + r when rows is NULL), for r < rowCount.
 /// w is (pixels x width), out is (rowCount x width), both row-major.
@@ -24,15 +34,20 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
                                     const int64_t *rows, int64_t rowCount,
                                     const float *delta, int64_t width, int64_t pixels, float *grad);
 
-/// An entry of a batch grouped by pixel: the batch row it came from and its value byte / 255.
-typedef struct { int32_t sample; float x; } ck_entry;
+/// An entry of a batch grouped by pixel: bits = batch row << 8 | value byte
+/// (so batches of up to 2^24 rows). Four bytes, because the entries of every
+/// batch pass from the thread that groups them to the one that trains.
+typedef struct { uint32_t bits; } ck_entry;
+
+/// The largest batch `ck_group_by_pixel` can describe.
+#define CK_MAX_BATCH (1 << 24)
 
 /// How many entries images rows[0 ..< rowCount] hold together.
 int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t rowCount);
 
 /// The batch's entries regrouped by pixel (a counting sort): pixel p's entries
-/// are entries[start[p] ..< start[p + 1]], in batch order, with sample = the
-/// batch row r. start holds pixels + 1 values; entries holds ck_entry_count(...).
+/// are entries[start[p] ..< start[p + 1]], in batch order. start holds
+/// pixels + 1 values; entries holds ck_entry_count(...); rowCount <= CK_MAX_BATCH.
 void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
                        const int64_t *rows, int64_t rowCount, int64_t pixels, int32_t *start, ck_entry *entries);
 
