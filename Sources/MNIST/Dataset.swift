@@ -20,11 +20,22 @@ public struct Dataset: Sendable {
     /// The folder bundled with the package, relative to the package root.
     public static let bundledDirectory = "data/mnist"
 
+    /// The four files of a data folder, each found as `name.gz` or `name`.
+    public struct Files: Sendable {
+        public let trainImages, trainLabels, testImages, testLabels: String
+
+        public init(in directory: String) throws(MNISTError) {
+            trainImages = try Dataset.locate(Dataset.trainImages, in: directory)
+            trainLabels = try Dataset.locate(Dataset.trainLabels, in: directory)
+            testImages = try Dataset.locate(Dataset.testImages, in: directory)
+            testLabels = try Dataset.locate(Dataset.testLabels, in: directory)
+        }
+    }
+
     /// Loads the four files of `directory`, the training and test halves in parallel.
     public static func load(from directory: String) throws(MNISTError) -> Dataset {
-        let paths = try [trainImages, trainLabels, testImages, testLabels].map { name throws(MNISTError) in
-            try locate(name, in: directory)
-        }
+        let files = try Files(in: directory)
+        let paths = [files.trainImages, files.trainLabels, files.testImages, files.testLabels]
         let results = ResultBox()
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             let result = Result { () throws(MNISTError) in

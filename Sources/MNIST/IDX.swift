@@ -10,19 +10,33 @@ enum IDX {
     /// Reads a file and returns its IDX bytes, inflating it when it is gzip.
     /// A name ending in `.gz` must be gzip; any other file may be either.
     static func contents(of path: String) throws(MNISTError) -> [UInt8] {
-        let raw: [UInt8]
+        let raw = try fileBytes(path)
+        if Gzip.hasHeader(raw) { return try Gzip.decompress(raw, path: path) }
+        if path.hasSuffix(".gz") { throw .notGzip(path: path) }
+        return raw
+    }
+
+    /// Like `contents(of:)`, but hands the IDX bytes to `body` a piece at a
+    /// time, in order, inflating as it goes.
+    static func stream(_ path: String, _ body: (UnsafeRawBufferPointer) throws(MNISTError) -> Void) throws(MNISTError) {
+        let raw = try fileBytes(path)
+        if Gzip.hasHeader(raw) { return try Gzip.inflate(raw, path: path, body) }
+        if path.hasSuffix(".gz") { throw .notGzip(path: path) }
+        let result = raw.withUnsafeBytes { bytes in Result { () throws(MNISTError) in try body(bytes) } }
+        try result.get()
+    }
+
+    /// The file's bytes as they are on disk.
+    static func fileBytes(_ path: String) throws(MNISTError) -> [UInt8] {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            raw = [UInt8](unsafeUninitializedCapacity: data.count) { buffer, count in
+            return [UInt8](unsafeUninitializedCapacity: data.count) { buffer, count in
                 count = data.copyBytes(to: buffer)
             }
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
             throw .unreadable(path: path, reason: reason)
         }
-        if Gzip.hasHeader(raw) { return try Gzip.decompress(raw, path: path) }
-        if path.hasSuffix(".gz") { throw .notGzip(path: path) }
-        return raw
     }
 
     static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {

@@ -111,7 +111,7 @@ public enum MarkdownReport {
         doc.line("## Timings")
         doc.blank()
         doc.table(["stage", "seconds"], [
-            ["load (read and inflate the four IDX files)", String(format: "%.3f", t.load)],
+            ["load (read and inflate the four IDX files, training images straight into sparse rows)", String(format: "%.3f", t.load)],
             ["train (\(grouped(config.iterations)) SGD iterations)", String(format: "%.3f", t.train)],
             ["evaluate (\(run.epochs.count) full-set evaluations, on a second thread alongside training)", String(format: "%.3f", t.evaluate)],
             ["render (all pictures and formats)", String(format: "%.3f", t.render)],

@@ -24,21 +24,66 @@ public struct SparseImages: Sendable {
     /// `pixels` holds `labels.count` images of `pixelCount` bytes each.
     public init(pixels: [UInt8], labels: [UInt8], pixelCount: Int) {
         precondition(pixels.count == labels.count * pixelCount && pixelCount <= Int(UInt16.max) + 1)
-        precondition(pixels.count <= Int(Int32.max), "more entries than 32-bit row offsets can address")
-        let images = Int64(labels.count)
-        var total = 0
-        let rowStart = [Int32](unsafeUninitializedCapacity: labels.count + 1) { buffer, count in
-            total = Int(ck_count_nonzero(pixels, images, Int64(pixelCount), buffer.baseAddress!))
-            count = labels.count + 1
+        var builder = Builder(pixelCount: pixelCount, expectedImages: labels.count)
+        pixels.withUnsafeBufferPointer { builder.append($0) }
+        self = builder.finish(labels: labels)
+    }
+
+    /// Reads an images file and its labels file (IDX, gzip or plain, with the
+    /// checks of `ImageSet.read`) straight into sparse rows, as the file is
+    /// inflated: the dense pixels, 47 MB for MNIST's training set, never
+    /// exist all at once.
+    public static func read(images: String, labels: String) throws(MNISTError) -> SparseImages {
+        var builder: Builder?
+        let labels = try ImageSet.stream(images: images, labels: labels) { chunk in
+            if builder == nil { builder = Builder(pixelCount: ImageSet.pixelCount, expectedImages: chunk.total) }
+            builder!.append(chunk.pixels)
         }
-        var value = [UInt8]()
-        let column = [UInt16](unsafeUninitializedCapacity: total) { columns, count in
-            value = [UInt8](unsafeUninitializedCapacity: total) { values, valueCount in
-                ck_compress_rows(pixels, images, Int64(pixelCount), rowStart, columns.baseAddress!, values.baseAddress!)
-                valueCount = total
+        return (builder ?? Builder(pixelCount: ImageSet.pixelCount, expectedImages: 0)).finish(labels: labels)
+    }
+
+    /// Collects sparse rows from dense images, some at a time.
+    struct Builder {
+        let pixelCount: Int
+        var rowStart: [Int32] = [0]
+        var column: [UInt16] = []
+        var value: [UInt8] = []
+        private var counts: [Int32] = []
+
+        init(pixelCount: Int, expectedImages: Int) {
+            self.pixelCount = pixelCount
+            rowStart.reserveCapacity(expectedImages + 1)
+            // MNIST is 19 % ink; a quarter leaves room without a reallocation.
+            column.reserveCapacity(expectedImages * pixelCount / 4)
+            value.reserveCapacity(expectedImages * pixelCount / 4)
+        }
+
+        /// Appends whole images of `pixelCount` bytes each.
+        mutating func append(_ pixels: UnsafeBufferPointer<UInt8>) {
+            let images = pixels.count / pixelCount
+            guard images > 0 else { return }
+            counts = [Int32](repeating: 0, count: images + 1)
+            let added = Int(ck_count_nonzero(pixels.baseAddress, Int64(images), Int64(pixelCount), &counts))
+            let base = Int(rowStart.last!)
+            precondition(base + added <= Int(Int32.max), "more entries than 32-bit row offsets can address")
+            rowStart.append(contentsOf: counts.dropFirst().lazy.map { $0 + Int32(base) })
+            column.append(contentsOf: repeatElement(0, count: added))
+            value.append(contentsOf: repeatElement(0, count: added))
+            column.withUnsafeMutableBufferPointer { columns in
+                value.withUnsafeMutableBufferPointer { values in
+                    ck_compress_rows(pixels.baseAddress, Int64(images), Int64(pixelCount), counts,
+                                     columns.baseAddress! + base, values.baseAddress! + base)
+                }
             }
-            count = total
         }
+
+        func finish(labels: [UInt8]) -> SparseImages {
+            precondition(rowStart.count == labels.count + 1, "images and labels disagree")
+            return SparseImages(pixelCount: pixelCount, rowStart: rowStart, column: column, value: value, labels: labels)
+        }
+    }
+
+    init(pixelCount: Int, rowStart: [Int32], column: [UInt16], value: [UInt8], labels: [UInt8]) {
         self.pixelCount = pixelCount
         self.rowStart = rowStart
         self.column = column

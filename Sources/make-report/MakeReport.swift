@@ -129,22 +129,20 @@ struct MakeReport: ParsableCommand {
         var clock = Stopwatch()
 
         console.status("Loading \(dataDir)")
-        let dataset = try Dataset.load(from: dataDir)
-        for (set, name) in [(dataset.train, Dataset.trainImages), (dataset.test, Dataset.testImages)] where set.count == 0 {
-            throw EmptyData(description: "\((dataDir as NSString).appendingPathComponent(name)): holds no images")
-        }
+        let data = try TrainingData.load(from: dataDir)
         let load = clock.lap()
-        console.info("Loaded \(dataset.train.count) training and \(dataset.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
+        console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
 
         let config = trainingConfiguration
         let progress = TrainingProgressView(console: console, configuration: config)
-        let run = try Trainer(configuration: config).train(on: dataset, progress: progress.update)
+        let run = try Trainer(configuration: config).train(
+            train: data.train, test: data.sparseTest, classCount: ImageSet.classCount, progress: progress.update)
         progress.finish()
         _ = clock.lap()
 
         let canvas = try CairoCanvas(scale: scale, software: "make-report \(Self.version)")
         let images = Gallery.images(
-            for: run, testImages: dataset.test, measurer: canvas.measurer,
+            for: run, testImages: data.test, measurer: canvas.measurer,
             options: GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges))
         var files = StagedFiles()
         for (path, bytes) in try render(images, with: canvas) { files.add(path, bytes) }
@@ -189,10 +187,6 @@ struct MakeReport: ParsableCommand {
 }
 
 extension ImageFormat: ExpressibleByArgument {}
-
-struct EmptyData: Error, CustomStringConvertible {
-    var description: String
-}
 
 /// Results filled in by concurrent workers.
 final class ResultSlots<Value>: @unchecked Sendable {

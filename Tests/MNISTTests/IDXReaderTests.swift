@@ -44,6 +44,36 @@ struct IDXReaderTests {
         #expect(dataset.train.pixels.count == 60000 * 784)
     }
 
+    @Test("streaming hands over whole images in order, in chunks, the same as read", arguments: [1, 3, 7, 100])
+    func stream(imagesPerChunk: Int) throws {
+        let files = try IDXFiles()
+        defer { files.remove() }
+        let bytes = IDXFiles.images(count: 7, fill: { UInt8(($0 * 31) % 256) })
+        let images = try files.write("a.gz", IDXFiles.gzip(bytes))
+        let labels = try files.write("b", IDXFiles.labels([0, 1, 2, 3, 4, 5, 6]))
+        var chunks: [(first: Int, count: Int, total: Int)] = []
+        var pixels: [UInt8] = []
+        let streamed = try ImageSet.stream(images: images, labels: labels, imagesPerChunk: imagesPerChunk) { chunk in
+            chunks.append((chunk.first, chunk.count, chunk.total))
+            pixels += chunk.pixels
+        }
+        #expect(streamed == [0, 1, 2, 3, 4, 5, 6])
+        #expect(pixels == Array(bytes.dropFirst(16)))
+        #expect(chunks.map(\.first) == Array(stride(from: 0, to: 7, by: imagesPerChunk)))
+        #expect(chunks.map(\.count) == chunks.map { min(imagesPerChunk, 7 - $0.first) })
+        #expect(chunks.allSatisfy { $0.total == 7 })
+    }
+
+    @Test("gzip output larger than one inflate piece comes out whole")
+    func largeGzip() throws {
+        let files = try IDXFiles()
+        defer { files.remove() }
+        let bytes = IDXFiles.images(count: 1500, fill: { UInt8(($0 * 7919) % 251) })  // 1.2 MB: two pieces of 1 MiB
+        let images = try files.write("a.gz", IDXFiles.gzip(bytes))
+        let labels = try files.write("b", IDXFiles.labels(Array(repeating: 3, count: 1500)))
+        #expect(try ImageSet.read(images: images, labels: labels).pixels == Array(bytes.dropFirst(16)))
+    }
+
     // MARK: Broken files: one message each, naming the file
 
     func expectError(
