@@ -44,7 +44,8 @@ public struct Trainer: Sendable {
         return try run(train: trainImages, test: testImages, classCount: ImageSet.classCount, progress: progress, start: start, preparation: preparation)
     }
 
-    /// Trains on already prepared images (tests use it on tiny inputs).
+    /// Trains on images already in sparse rows (make-report reads the training
+    /// set straight into them; tests build tiny ones).
     public func train(
         train: SparseImages, test: SparseImages, classCount: Int,
         progress: @escaping @Sendable (TrainingProgress) -> Void = { _ in }

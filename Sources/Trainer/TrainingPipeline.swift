@@ -39,7 +39,8 @@ final class TrainingPipeline: @unchecked Sendable {
 
     /// One evaluation point being computed.
     private struct PendingEvaluation {
-        let network: Network
+        /// The weights to evaluate, released once the last chunk is done.
+        var network: Network?
         let epoch, iteration: Int
         let loss, elapsed: Double
         var trainCorrect = 0, testCorrect = 0
@@ -198,7 +199,7 @@ final class TrainingPipeline: @unchecked Sendable {
         }
         let chunk = chunks[nextChunk]
         nextChunk += 1
-        let network = evaluations[chunk.evaluation].network
+        let network = evaluations[chunk.evaluation].network!
         condition.unlock()
 
         let start = DispatchTime.now()
@@ -212,6 +213,7 @@ final class TrainingPipeline: @unchecked Sendable {
         busySeconds += seconds
         if chunk.onTestSet { evaluations[chunk.evaluation].testCorrect += correct } else { evaluations[chunk.evaluation].trainCorrect += correct }
         evaluations[chunk.evaluation].chunksLeft -= 1
+        if evaluations[chunk.evaluation].chunksLeft == 0 { evaluations[chunk.evaluation].network = nil }
         // Report finished points in epoch order.
         while reported < evaluations.count, evaluations[reported].chunksLeft == 0 {
             progress(.evaluated(point(of: evaluations[reported])))
