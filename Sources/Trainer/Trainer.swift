@@ -76,7 +76,8 @@ public struct Trainer: Sendable {
 
         let pipeline = TrainingPipeline(
             batches: BatchSource(random: random, data: train, batchSize: config.batchSize, count: config.iterations),
-            train: train, test: test, helperThread: config.usesHelperThread, progress: progress)
+            train: train, test: test, helperThread: config.usesHelperThread,
+            slots: TrainingPipeline.slots(batchSize: config.batchSize), progress: progress)
         let trainingStart = DispatchTime.now()
         for i in 0 ..< config.iterations {
             let batch = pipeline.nextBatch()

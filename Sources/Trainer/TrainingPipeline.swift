@@ -54,6 +54,13 @@ final class TrainingPipeline: @unchecked Sendable {
         let range: Range<Int>
     }
 
+    /// How many batches to prepare ahead: 16, fewer for big batches so the
+    /// ring holds at most about 4,096 images' entries (a ring of full-set
+    /// batches of 60,000 would otherwise take half a gigabyte).
+    static func slots(batchSize: Int) -> Int {
+        max(2, min(16, 4096 / max(batchSize, 1)))
+    }
+
     /// `helperThread: false` does all the work on the calling thread, in the same order.
     init(
         batches: BatchSource, train: SparseImages, test: SparseImages, helperThread: Bool, slots: Int = 16,

@@ -40,6 +40,13 @@ struct TrainingTests {
         #expect(a.predictions == b.predictions)
     }
 
+    @Test("the ring of prepared batches shrinks for big batches")
+    func ringSize() {
+        #expect(TrainingPipeline.slots(batchSize: 100) == 16)
+        #expect(TrainingPipeline.slots(batchSize: 1000) == 4)
+        #expect(TrainingPipeline.slots(batchSize: 60000) == 2)
+    }
+
     @Test("the pipeline hands out the drawn batches in order and every evaluation point, whatever its ring size", arguments: [2, 3, 16])
     func pipeline(slots: Int) {
         let train = separableImages(count: 3000, seed: 4), test = separableImages(count: 500, seed: 5)
