@@ -134,6 +134,16 @@ static void sigmoid_portable(float *y, int64_t count) {
     for (int64_t i = 0; i < count; i++) y[i] = 1.0f / (1.0f + expf(-y[i]));
 }
 
+static void softmax_rows_portable(float *z, int64_t rows, int64_t columns) {
+    for (int64_t r = 0; r < rows; r++) {
+        float *row = z + r * columns, peak = row[0], sum = 0;
+        for (int64_t j = 1; j < columns; j++) peak = row[j] > peak ? row[j] : peak;
+        for (int64_t j = 0; j < columns; j++) sum += row[j] = expf(row[j] - peak);
+        float inverse = 1.0f / sum;
+        for (int64_t j = 0; j < columns; j++) row[j] *= inverse;
+    }
+}
+
 // MARK: - AVX2 + FMA
 //
 // A row of `width` floats is handled in blocks of up to 64 (8 ymm registers);
@@ -257,10 +267,13 @@ CK_AVX2 static void compress_rows_avx2(const uint8_t *restrict pixels, int64_t i
     }
 }
 
-// exp(x) for x in [-87.3, 88.7] (Cephes expf): x = n ln2 + r with |r| <= ln2/2,
-// e^r by a degree-6 polynomial (relative error below 2e-7), 2^n from the exponent bits.
+// exp(x) (Cephes expf): x = n ln2 + r with |r| <= ln2/2, e^r by a degree-6
+// polynomial (relative error below 2e-7), 2^n from the exponent bits. Inputs
+// are clamped to [-87.3, 88.7]; below -87.33 the result is 0, as expf's
+// (it underflows), and a NaN stays NaN (the clamps return their second operand).
 CK_AVX2 static inline __m256 exp256(__m256 x) {
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.7f));
+    const __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(-87.33f), _CMP_LT_OQ);
+    x = _mm256_min_ps(_mm256_set1_ps(88.7f), _mm256_max_ps(_mm256_set1_ps(-87.3f), x));
     __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
     r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
@@ -272,7 +285,7 @@ CK_AVX2 static inline __m256 exp256(__m256 x) {
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+    return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(bits)));
 }
 
 CK_AVX2 static void sigmoid_avx2(float *y, int64_t count) {
@@ -283,6 +296,28 @@ CK_AVX2 static void sigmoid_avx2(float *y, int64_t count) {
         _mm256_storeu_ps(y + i, _mm256_div_ps(one, _mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), z)))));
     }
     sigmoid_portable(y + i, count - i);
+}
+
+// Each row's maximum is subtracted first (so no exponent is positive), then
+// all rows are exponentiated together, 8 values at a time, and normalised.
+CK_AVX2 static void softmax_rows_avx2(float *z, int64_t rows, int64_t columns) {
+    for (int64_t r = 0; r < rows; r++) {
+        float *row = z + r * columns, peak = row[0];
+        for (int64_t j = 1; j < columns; j++) peak = row[j] > peak ? row[j] : peak;
+        for (int64_t j = 0; j < columns; j++) row[j] -= peak;
+    }
+    int64_t n = rows * columns, i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(z + i, exp256(_mm256_loadu_ps(z + i)));
+    if (i < n) {
+        __m256i mask = tail_mask(n - i);
+        _mm256_maskstore_ps(z + i, mask, exp256(_mm256_maskload_ps(z + i, mask)));
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        float *row = z + r * columns, sum = 0;
+        for (int64_t j = 0; j < columns; j++) sum += row[j];
+        float inverse = 1.0f / sum;
+        for (int64_t j = 0; j < columns; j++) row[j] *= inverse;
+    }
 }
 
 static int has_avx2_fma(void) {
@@ -360,6 +395,17 @@ void ck_sigmoid(float *y, int64_t count) {
     }
 #endif
     sigmoid_portable(y, count);
+}
+
+void ck_softmax_rows(float *z, int64_t rows, int64_t columns) {
+    if (rows <= 0 || columns <= 0) return;
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        softmax_rows_avx2(z, rows, columns);
+        return;
+    }
+#endif
+    softmax_rows_portable(z, rows, columns);
 }
 
 const char *ck_implementation(void) { return has_avx2_fma() ? "avx2+fma" : "portable"; }

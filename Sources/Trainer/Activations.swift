@@ -17,8 +17,13 @@ enum Activations {
     /// Row-wise softmax in place: yⱼ = e^(zⱼ − max z) / Σₖ e^(zₖ − max z).
     /// Subtracting the row maximum keeps every exponent ≤ 0, so huge logits
     /// cannot overflow.
+    /// `Float` uses the C kernel (a vectorised exp accurate to 2e-7) unless `reference`.
     @_specialize(where Scalar == Float)
-    static func softmaxRows<Scalar: BLASScalar>(_ z: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int) {
+    static func softmaxRows<Scalar: BLASScalar>(_ z: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, reference: Bool = false) {
+        if Scalar.self == Float.self, !reference {
+            ck_softmax_rows(UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self), Int64(rows), Int64(columns))
+            return
+        }
         for r in 0 ..< rows {
             let row = z + r * columns
             var peak = row[0]

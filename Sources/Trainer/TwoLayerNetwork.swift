@@ -109,7 +109,9 @@ extension TwoLayerNetwork {
             Scalar.gemm(
                 transposeA: false, transposeB: false, m: n, n: outputSize, k: hiddenSize, alpha: 1,
                 a: workspace.hidden, lda: hiddenSize, b: w2, ldb: outputSize, beta: 1, c: z2.baseAddress!, ldc: outputSize)
-            if probabilities { Activations.softmaxRows(z2.baseAddress!, rows: n, columns: outputSize) }
+            if probabilities {
+                Activations.softmaxRows(z2.baseAddress!, rows: n, columns: outputSize, reference: data.usesReferenceKernels)
+            }
         }
     }
 

@@ -24,6 +24,23 @@ struct ActivationTests {
         #expect(extreme == [1, 0, 0])
     }
 
+    @Test("the vectorised Float softmax agrees with the Swift loops", arguments: [1, 7, 10, 13])
+    func vectorisedSoftmax(columns: Int) {
+        var random = RandomSource(seed: UInt64(columns))
+        let rows = 37
+        let logits = (0 ..< rows * columns).map { _ in Float(random.normal() * 8) }
+        var fast = logits, slow = logits
+        fast.withUnsafeMutableBufferPointer { Activations.softmaxRows($0.baseAddress!, rows: rows, columns: columns) }
+        slow.withUnsafeMutableBufferPointer { Activations.softmaxRows($0.baseAddress!, rows: rows, columns: columns, reference: true) }
+        #expect(zip(fast, slow).allSatisfy { abs($0 - $1) <= 1e-6 * max($1, 1e-30) + 1e-12 })
+    }
+
+    @Test("a NaN logit makes the row NaN, so a diverging run is caught")
+    func nanLogit() {
+        #expect(Activations.softmax([Float(1), .nan, 2]).allSatisfy { $0.isNaN })
+        #expect(Activations.softmax([Float.nan, 1, 2]).allSatisfy { $0.isNaN })
+    }
+
     @Test("cross-entropy is −mean log(y_t + 1e-7)")
     func crossEntropy() {
         let y: [Double] = [0.7, 0.2, 0.1, 0.1, 0.1, 0.8]

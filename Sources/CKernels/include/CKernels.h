@@ -66,6 +66,10 @@ void ck_prefetch_rows(const int32_t *rowStart, const uint16_t *column, const uin
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
 
+/// Row-wise softmax in place: z[r, j] = e^(z[r, j] - max_j z[r, :]) / sum, for a
+/// (rows x columns) row-major matrix; huge logits cannot overflow, a NaN stays NaN.
+void ck_softmax_rows(float *z, int64_t rows, int64_t columns);
+
 /// Which implementation the calls above use: "avx2+fma" or "portable".
 const char *ck_implementation(void);
 
