@@ -242,11 +242,16 @@ extension TwoLayerNetwork {
     }
 }
 
+/// sums[j] = Σᵣ m[r, j], adding the rows in order.
 private func columnSums<Scalar: BLASScalar>(
     _ m: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: inout [Scalar]
 ) {
-    for j in 0 ..< columns { sums[j] = 0 }
-    for r in 0 ..< rows {
-        for j in 0 ..< columns { sums[j] += m[r * columns + j] }
+    sums.withUnsafeMutableBufferPointer { sums in
+        let s = sums.baseAddress!
+        s.update(repeating: 0, count: columns)
+        for r in 0 ..< rows {
+            let row = m + r * columns
+            for j in 0 ..< columns { s[j] += row[j] }
+        }
     }
 }
