@@ -48,7 +48,6 @@ public struct SparseImages: Sendable {
         var rowStart: [Int32] = [0]
         var column: [UInt16] = []
         var value: [UInt8] = []
-        private var counts: [Int32] = []
 
         init(pixelCount: Int, expectedImages: Int) {
             self.pixelCount = pixelCount
@@ -62,7 +61,7 @@ public struct SparseImages: Sendable {
         mutating func append(_ pixels: UnsafeBufferPointer<UInt8>) {
             let images = pixels.count / pixelCount
             guard images > 0 else { return }
-            counts = [Int32](repeating: 0, count: images + 1)
+            var counts = [Int32](repeating: 0, count: images + 1)
             let added = Int(ck_count_nonzero(pixels.baseAddress, Int64(images), Int64(pixelCount), &counts))
             let base = Int(rowStart.last!)
             precondition(base + added <= Int(Int32.max), "more entries than 32-bit row offsets can address")
