@@ -31,7 +31,9 @@ struct Console: Sendable {
 
 /// Turns the trainer's progress events into the status line: iteration,
 /// epoch, loss, latest accuracies and time left. On a terminal it redraws at
-/// most ten times a second; otherwise it prints a plain line per evaluation.
+/// most ten times a second, on iterations and on evaluations (which may land
+/// after the last iteration), and always once training is over; otherwise it
+/// prints a plain line per evaluation.
 final class TrainingProgressView: @unchecked Sendable {
     private let console: Console
     private let configuration: TrainingConfiguration
@@ -39,6 +41,7 @@ final class TrainingProgressView: @unchecked Sendable {
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var latest: EpochMetrics?
+    private var current: (index: Int, loss: Float)?
 
     init(console: Console, configuration: TrainingConfiguration) {
         self.console = console
@@ -55,23 +58,37 @@ final class TrainingProgressView: @unchecked Sendable {
         defer { lock.unlock() }
         switch event {
         case let .iteration(index, loss):
-            guard console.interactive, Date().timeIntervalSince(lastDraw) >= 0.1 || index + 1 == configuration.iterations else { return }
-            lastDraw = Date()
-            let done = Double(index + 1) / Double(configuration.iterations)
-            let elapsed = Date().timeIntervalSince(start)
-            let eta = done > 0 ? elapsed * (1 - done) / done : 0
-            var line = String(format: "iteration %d/%d  epoch %d  loss %.4f", index + 1, configuration.iterations,
-                              index / configuration.evaluateEvery, loss)
-            if let latest { line += String(format: "  train %.4f  test %.4f", latest.trainAccuracy, latest.testAccuracy) }
-            line += String(format: "  ETA %.1f s", eta)
-            console.progressLine(line)
+            current = (index, loss)
+            if console.interactive, dueForDraw { draw() }
         case let .evaluated(point):
             latest = point
-            if !console.interactive {
+            if console.interactive {
+                // Evaluations finish on another thread, possibly after the last iteration: show them as they land.
+                if dueForDraw { draw() }
+            } else {
                 console.progressLine(String(format: "epoch %d (iteration %d): train %.4f, test %.4f, loss %.4f",
                                             point.epoch, point.iteration, point.trainAccuracy, point.testAccuracy, point.loss))
             }
         }
+    }
+
+    /// Ten redraws a second at most, but always once training is over.
+    private var dueForDraw: Bool {
+        Date().timeIntervalSince(lastDraw) >= 0.1 || (current.map { $0.index + 1 == configuration.iterations } ?? false)
+    }
+
+    /// Redraws the status line from the latest iteration and evaluation (the lock is held).
+    private func draw() {
+        guard let (index, loss) = current else { return }
+        lastDraw = Date()
+        let done = Double(index + 1) / Double(configuration.iterations)
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = done > 0 ? elapsed * (1 - done) / done : 0
+        var line = String(format: "iteration %d/%d  epoch %d  loss %.4f", index + 1, configuration.iterations,
+                          index / configuration.evaluateEvery, loss)
+        if let latest { line += String(format: "  train %.4f  test %.4f", latest.trainAccuracy, latest.testAccuracy) }
+        line += String(format: "  ETA %.1f s", eta)
+        console.progressLine(line)
     }
 
     func finish() { console.endProgress() }
