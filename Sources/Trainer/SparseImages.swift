@@ -1,4 +1,5 @@
 import CKernels
+import Dispatch
 import MNIST
 
 /// Images stored by their non-zero pixels only (compressed sparse rows).
@@ -33,13 +34,14 @@ public struct SparseImages: Sendable {
     /// checks of `ImageSet.read`) straight into sparse rows, as the file is
     /// inflated: the dense pixels, 47 MB for MNIST's training set, never
     /// exist all at once.
+    /// Chunks are compressed on another thread while this one inflates the
+    /// next ones (inflating is the slower half).
     public static func read(images: String, labels: String) throws(MNISTError) -> SparseImages {
-        var builder: Builder?
-        let labels = try ImageSet.stream(images: images, labels: labels) { chunk in
-            if builder == nil { builder = Builder(pixelCount: ImageSet.pixelCount, expectedImages: chunk.total) }
-            builder!.append(chunk.pixels)
-        }
-        return (builder ?? Builder(pixelCount: ImageSet.pixelCount, expectedImages: 0)).finish(labels: labels)
+        let compressor = ChunkCompressor()
+        defer { compressor.wait() }
+        let labels = try ImageSet.stream(images: images, labels: labels) { compressor.add($0) }
+        compressor.wait()
+        return compressor.finish(labels: labels)
     }
 
     /// Collects sparse rows from dense images, some at a time.
@@ -218,6 +220,40 @@ extension SparseImages {
 
     /// Which implementation the `Float` kernels use: "avx2+fma" or "portable".
     public static var kernelImplementation: String { String(cString: ck_implementation()) }
+}
+
+/// Compresses chunks of dense images into a `SparseImages.Builder` on a
+/// serial queue, through two reusable buffers: while one chunk is being
+/// compressed, the reader fills the other.
+private final class ChunkCompressor: @unchecked Sendable {
+    private final class Buffer: @unchecked Sendable { var bytes: [UInt8] = [] }
+    private let queue = DispatchQueue(label: "trainer.sparse-rows", qos: .userInitiated)
+    private let freeBuffers = DispatchSemaphore(value: 2)
+    private let buffers = [Buffer(), Buffer()]
+    private var next = 0
+    /// Only touched on `queue`, then after `wait`.
+    private var builder: SparseImages.Builder?
+
+    func add(_ chunk: ImageSet.Chunk) {
+        freeBuffers.wait()
+        let buffer = buffers[next]
+        next = 1 - next
+        buffer.bytes.removeAll(keepingCapacity: true)
+        buffer.bytes.append(contentsOf: chunk.pixels)
+        let total = chunk.total
+        queue.async { [self] in
+            if builder == nil { builder = SparseImages.Builder(pixelCount: ImageSet.pixelCount, expectedImages: total) }
+            buffer.bytes.withUnsafeBufferPointer { builder!.append($0) }
+            freeBuffers.signal()
+        }
+    }
+
+    /// Waits until every chunk added so far is compressed.
+    func wait() { queue.sync {} }
+
+    func finish(labels: [UInt8]) -> SparseImages {
+        (builder ?? SparseImages.Builder(pixelCount: ImageSet.pixelCount, expectedImages: 0)).finish(labels: labels)
+    }
 }
 
 /// A mini-batch's entries grouped by pixel: pixel p's are
