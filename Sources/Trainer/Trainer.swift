@@ -33,13 +33,8 @@ public struct Trainer: Sendable {
     ) throws(TrainerError) -> TrainingRun {
         let start = DispatchTime.now()
         try configuration.validate()
-        // The test set is converted on another core meanwhile.
-        let test = Converted()
-        let done = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: done) { test.images = SparseImages(dataset.test) }
         let trainImages = SparseImages(dataset.train)
-        done.wait()
-        let testImages = test.images!
+        let testImages = SparseImages(dataset.test)
         let preparation = seconds(since: start)
         return try run(train: trainImages, test: testImages, classCount: ImageSet.classCount, progress: progress, start: start, preparation: preparation)
     }
@@ -109,9 +104,4 @@ public struct Trainer: Sendable {
 
 func seconds(since start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-}
-
-/// The test set's sparse copy, made on another thread.
-private final class Converted: @unchecked Sendable {
-    var images: SparseImages?
 }
