@@ -128,10 +128,20 @@ struct MakeReport: ParsableCommand {
         let console = Console(quiet: quiet)
         var clock = Stopwatch()
 
+        // Fontconfig and FreeType start on the other core while this one loads
+        // the data; a missing font then stops the run before training, not after.
+        let canvasSlot = ResultSlots<CairoCanvas>(count: 1)
+        let canvasReady = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: canvasReady) { [scale] in
+            canvasSlot[0] = Result { () throws(RenderError) in try CairoCanvas(scale: scale, software: "make-report \(Self.version)") }
+        }
+
         console.status("Loading \(dataDir)")
         let data = try TrainingData.load(from: dataDir)
         let load = clock.lap()
         console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
+        canvasReady.wait()
+        let canvas = try canvasSlot[0]!.get()
 
         let config = trainingConfiguration
         let progress = TrainingProgressView(console: console, configuration: config)
@@ -140,7 +150,6 @@ struct MakeReport: ParsableCommand {
         progress.finish()
         _ = clock.lap()
 
-        let canvas = try CairoCanvas(scale: scale, software: "make-report \(Self.version)")
         let images = Gallery.images(
             for: run, testImages: data.test, measurer: canvas.measurer,
             options: GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges))
