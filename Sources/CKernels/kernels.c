@@ -53,6 +53,29 @@ static void compress_rows_portable(const uint8_t *restrict pixels, int64_t image
     }
 }
 
+// MARK: - Look-ahead
+
+// A batch's images lie at random places in the training set, mostly out of
+// every cache. Kernels that walk a batch image by image ask for the image
+// kLookahead places ahead (and for its row bounds twice as far ahead), so its
+// entries arrive while this one is worked on. A few requests per image keep
+// the CPU's queue of outstanding misses short, where prefetching a whole batch
+// at once (the previous way) floods it.
+enum { kLookahead = 4 };
+
+static inline void prefetch_ahead(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
+                                  const int64_t *rows, int64_t r, int64_t rowCount) {
+    if (r + 2 * kLookahead < rowCount) __builtin_prefetch(rowStart + rows[r + 2 * kLookahead]);
+    if (r + kLookahead < rowCount) {
+        const int32_t first = rowStart[rows[r + kLookahead]], end = rowStart[rows[r + kLookahead] + 1];
+        if (first == end) return;
+        for (int32_t e = first; e < end; e += 32) __builtin_prefetch(column + e);
+        __builtin_prefetch(column + end - 1);
+        for (int32_t e = first; e < end; e += 64) __builtin_prefetch(value + e);
+        __builtin_prefetch(value + end - 1);
+    }
+}
+
 // MARK: - Grouping by pixel
 
 int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t rowCount) {
@@ -70,6 +93,7 @@ void ck_group_by_pixel(const int32_t *restrict rowStart, const uint16_t *restric
                        int32_t *restrict start, ck_entry *restrict entries) {
     memset(start, 0, (size_t)(pixels + 1) * sizeof(int32_t));
     for (int64_t r = 0; r < rowCount; r++) {
+        prefetch_ahead(rowStart, column, value, rows, r, rowCount);
         const int32_t first = rowStart[rows[r]], end = rowStart[rows[r] + 1];
         for (int32_t e = first; e < end; e++) start[column[e] + 1]++;
     }
@@ -83,18 +107,6 @@ void ck_group_by_pixel(const int32_t *restrict rowStart, const uint16_t *restric
     }
     memmove(start + 1, start, (size_t)pixels * sizeof(int32_t));
     start[0] = 0;
-}
-
-void ck_prefetch_rows(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
-                      const int64_t *rows, int64_t rowCount) {
-    for (int64_t r = 0; r < rowCount; r++) {
-        int32_t first = rowStart[rows[r]], end = rowStart[rows[r] + 1];
-        if (first == end) continue;
-        for (int32_t e = first; e < end; e += 32) __builtin_prefetch(column + e);
-        __builtin_prefetch(column + end - 1);
-        for (int32_t e = first; e < end; e += 64) __builtin_prefetch(value + e);
-        __builtin_prefetch(value + end - 1);
-    }
 }
 
 // MARK: - Portable
@@ -210,6 +222,7 @@ CK_AVX2 static void sparse_times_dense_avx2(const int32_t *rowStart, const uint1
                                             const float *w, int64_t width, const float *bias, float *out) {
     for (int64_t r = 0; r < rowCount; r++) {
         int64_t image = rows ? rows[r] : firstRow + r;
+        if (rows) prefetch_ahead(rowStart, column, value, rows, r, rowCount);
         for (int64_t j0 = 0; j0 < width; j0 += 64) {
             int64_t n = width - j0 < 64 ? width - j0 : 64;
             int chunks = (int)((n + 7) / 8);

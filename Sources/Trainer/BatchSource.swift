@@ -13,19 +13,12 @@ final class MiniBatch {
 /// The run's mini-batches, in order: `batchSize` indices drawn uniformly with
 /// replacement from the training set, one batch after another from the same
 /// `RandomSource` (after the weights), so a seed fixes every batch.
-///
-/// Batches are drawn `lookahead` ahead of the one being filled and their
-/// images prefetched the moment they are drawn: a batch's images lie at
-/// random places in 27 MB, and grouping them by pixel waits on memory
-/// otherwise. Drawing early changes no result; the order is the same.
 struct BatchSource {
     private var random: RandomSource
     private let data: SparseImages
     private let batchSize: Int
-    private let lookahead = 2
     /// Batches not yet handed out.
     private(set) var remaining: Int
-    private var drawn: [[Int]] = []
 
     init(random: RandomSource, data: SparseImages, batchSize: Int, count: Int) {
         self.random = random
@@ -37,12 +30,7 @@ struct BatchSource {
     /// Fills `batch` with the next batch of the run.
     mutating func fill(_ batch: MiniBatch) {
         precondition(remaining > 0, "no batches left")
-        while drawn.count <= lookahead, drawn.count < remaining {
-            let images = (0 ..< batchSize).map { _ in random.uniformIndex(below: data.count) }
-            data.prefetch(images)
-            drawn.append(images)
-        }
-        batch.images = drawn.removeFirst()
+        batch.images = (0 ..< batchSize).map { _ in random.uniformIndex(below: data.count) }
         remaining -= 1
         data.group(batch.images, into: &batch.groups)
     }

@@ -204,13 +204,6 @@ extension SparseImages {
         }
     }
 
-    /// Starts loading the entries of `images` into the cache: a batch's
-    /// images lie at random places in memory, and the next batch is known
-    /// one step ahead.
-    func prefetch(_ images: [Int]) {
-        ImageSelection.indices(images).withRows { rows, _, n in ck_prefetch_rows(rowStart, column, value, rows, n) }
-    }
-
     /// The same images, computed with the generic Swift loops in `Float` too.
     func withReferenceKernels() -> SparseImages {
         var copy = self

@@ -97,10 +97,7 @@ final class TrainingPipeline: @unchecked Sendable {
             trainerWaiting = false
         }
         let batch = ready.removeFirst()
-        let following = ready.first
         condition.unlock()
-        // The helper thread touched the following batch's images; bring them to this core.
-        if let following { train.prefetch(following.images) }
         return batch
     }
 

@@ -57,11 +57,6 @@ void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const ui
 void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
                         const float *delta, int64_t width, float rate, float *w);
 
-/// Asks the CPU to start loading the entries of images rows[0 ..< rowCount]
-/// (for a batch that comes next: its images sit at random places in memory).
-void ck_prefetch_rows(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
-                      const int64_t *rows, int64_t rowCount);
-
 /// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
