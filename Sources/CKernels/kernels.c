@@ -171,9 +171,31 @@ CK_AVX2 static inline __m256i tail_mask(int64_t n) {  // lanes < n set, 1 <= n <
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lanes);
 }
 
+// Stores the first n lanes of v (1 <= n <= 8) with plain 128-, 64- and 32-bit
+// stores. A masked store (vmaskmovps) would do it in one instruction, but AMD
+// cores run it as a microcoded sequence: it doubled the cost of a row update
+// in a microbenchmark. Masked loads are cheap and stay.
+CK_AVX2 static inline void store_lanes(float *o, __m256 v, int64_t n) {
+    if (n == 8) { _mm256_storeu_ps(o, v); return; }
+    __m128 part = _mm256_castps256_ps128(v);
+    if (n >= 4) {
+        _mm_storeu_ps(o, part);
+        o += 4;
+        n -= 4;
+        part = _mm256_extractf128_ps(v, 1);
+    }
+    if (n >= 2) {
+        _mm_storel_pi((__m64 *)o, part);
+        o += 2;
+        n -= 2;
+        part = _mm_movehl_ps(part, part);
+    }
+    if (n == 1) _mm_store_ss(o, part);
+}
+
 CK_AVX2 static inline __attribute__((always_inline)) void
 forward_block(const int32_t *start, const int32_t *end, const uint16_t *column, const uint8_t *value,
-              const float *w, int64_t width, const float *bias, float *o, int chunks, __m256i mask) {
+              const float *w, int64_t width, const float *bias, float *o, int chunks, __m256i mask, int64_t tail) {
     __m256 acc[8];
     for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_loadu_ps(bias + 8 * k);
     acc[chunks - 1] = _mm256_maskload_ps(bias + 8 * (chunks - 1), mask);
@@ -184,14 +206,14 @@ forward_block(const int32_t *start, const int32_t *end, const uint16_t *column, 
         acc[chunks - 1] = _mm256_fmadd_ps(x, _mm256_maskload_ps(wr + 8 * (chunks - 1), mask), acc[chunks - 1]);
     }
     for (int k = 0; k < chunks - 1; k++) _mm256_storeu_ps(o + 8 * k, acc[k]);
-    _mm256_maskstore_ps(o + 8 * (chunks - 1), mask, acc[chunks - 1]);
+    store_lanes(o + 8 * (chunks - 1), acc[chunks - 1], tail);
 }
 
 // One pixel's gradient row g = sum over the pixel's entries of x * delta[sample, :],
 // stored to o (update == 0) or applied as o -= rate * g (update == 1).
 CK_AVX2 static inline __attribute__((always_inline)) void
 backward_block(const ck_entry *entries, int32_t count, const float *delta, int64_t width, float *o,
-               int chunks, __m256i mask, int update, __m256 minusRate) {
+               int chunks, __m256i mask, int64_t tail, int update, __m256 minusRate) {
     __m256 acc[8];
     for (int k = 0; k < chunks; k++) acc[k] = _mm256_setzero_ps();
     for (int32_t e = 0; e < count; e++) {
@@ -203,11 +225,11 @@ backward_block(const ck_entry *entries, int32_t count, const float *delta, int64
     if (update) {
         for (int k = 0; k < chunks - 1; k++)
             _mm256_storeu_ps(o + 8 * k, _mm256_fmadd_ps(minusRate, acc[k], _mm256_loadu_ps(o + 8 * k)));
-        _mm256_maskstore_ps(o + 8 * (chunks - 1), mask,
-                            _mm256_fmadd_ps(minusRate, acc[chunks - 1], _mm256_maskload_ps(o + 8 * (chunks - 1), mask)));
+        store_lanes(o + 8 * (chunks - 1),
+                    _mm256_fmadd_ps(minusRate, acc[chunks - 1], _mm256_maskload_ps(o + 8 * (chunks - 1), mask)), tail);
     } else {
         for (int k = 0; k < chunks - 1; k++) _mm256_storeu_ps(o + 8 * k, acc[k]);
-        _mm256_maskstore_ps(o + 8 * (chunks - 1), mask, acc[chunks - 1]);
+        store_lanes(o + 8 * (chunks - 1), acc[chunks - 1], tail);
     }
 }
 
@@ -226,9 +248,10 @@ CK_AVX2 static void sparse_times_dense_avx2(const int32_t *rowStart, const uint1
         for (int64_t j0 = 0; j0 < width; j0 += 64) {
             int64_t n = width - j0 < 64 ? width - j0 : 64;
             int chunks = (int)((n + 7) / 8);
-            __m256i mask = tail_mask(n - 8 * (chunks - 1));
+            int64_t tail = n - 8 * (chunks - 1);
+            __m256i mask = tail_mask(tail);
 #define CK_FORWARD(c) forward_block(rowStart + image, rowStart + image + 1, column, value, w + j0, width, \
-                                    bias + j0, out + r * width + j0, c, mask)
+                                    bias + j0, out + r * width + j0, c, mask, tail)
             CK_DISPATCH(CK_FORWARD)
 #undef CK_FORWARD
         }
@@ -241,15 +264,16 @@ CK_AVX2 static void grouped_times_dense_avx2(const int32_t *start, const ck_entr
     for (int64_t j0 = 0; j0 < width; j0 += 64) {
         int64_t n = width - j0 < 64 ? width - j0 : 64;
         int chunks = (int)((n + 7) / 8);
-        __m256i mask = tail_mask(n - 8 * (chunks - 1));
+        int64_t tail = n - 8 * (chunks - 1);
+        __m256i mask = tail_mask(tail);
         for (int64_t p = 0; p < pixels; p++) {
             int32_t count = start[p + 1] - start[p];
             if (update && count == 0) continue;
             const ck_entry *first = entries + start[p];
             float *o = out + p * width + j0;
 #define CK_BACKWARD(c) \
-    if (update) backward_block(first, count, delta + j0, width, o, c, mask, 1, minusRate); \
-    else backward_block(first, count, delta + j0, width, o, c, mask, 0, minusRate);
+    if (update) backward_block(first, count, delta + j0, width, o, c, mask, tail, 1, minusRate); \
+    else backward_block(first, count, delta + j0, width, o, c, mask, tail, 0, minusRate);
             CK_DISPATCH(CK_BACKWARD)
 #undef CK_BACKWARD
         }
