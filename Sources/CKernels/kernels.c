@@ -142,6 +142,30 @@ static void grouped_times_dense_portable(const int32_t *start, const ck_entry *e
     }
 }
 
+// MARK: - Output layer (portable)
+
+static void output_backward_portable(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
+                                     float *dw2, float *db2, float *dz1, float *db1) {
+    for (int64_t j = 0; j < h; j++)
+        for (int64_t k = 0; k < o; k++) {
+            float sum = 0;
+            for (int64_t r = 0; r < n; r++) sum = fmaf(a1[r * h + j], dz2[r * o + k], sum);
+            dw2[j * o + k] = sum;
+        }
+    for (int64_t k = 0; k < o; k++) db2[k] = 0;
+    for (int64_t j = 0; j < h; j++) db1[j] = 0;
+    for (int64_t r = 0; r < n; r++) {
+        for (int64_t k = 0; k < o; k++) db2[k] += dz2[r * o + k];
+        for (int64_t j = 0; j < h; j++) {
+            float g = 0;
+            for (int64_t k = 0; k < o; k++) g = fmaf(dz2[r * o + k], w2[j * o + k], g);
+            const float a = a1[r * h + j];
+            dz1[r * h + j] = g * (a * (1 - a));
+            db1[j] += dz1[r * h + j];
+        }
+    }
+}
+
 static void sigmoid_portable(float *y, int64_t count) {
     for (int64_t i = 0; i < count; i++) y[i] = 1.0f / (1.0f + expf(-y[i]));
 }
@@ -357,6 +381,94 @@ CK_AVX2 static void softmax_rows_avx2(float *z, int64_t rows, int64_t columns) {
     }
 }
 
+// MARK: - Output layer (AVX2)
+//
+// The output layer's products are tiny (100x50 by 50x10 for the recipe): a
+// BLAS call spends most of its time packing and dispatching. These loops keep
+// every sum in registers, in the same order as the portable loops: each
+// element of dW2 sums over the batch rows in order, each element of dA1 over
+// the outputs in order.
+
+// dW2 rows j0 ..< j0 + rows (rows <= 4), outputs k0 ..< k0 + 16 (two chunks, masked).
+CK_AVX2 static inline __attribute__((always_inline)) void
+output_dw2_block(const float *a1, const float *dz2, int64_t n, int64_t h, int64_t o, int64_t j0, int64_t k0,
+                 float *dw2, int rows) {
+    const int64_t lanes0 = o - k0 < 8 ? o - k0 : 8, lanes1 = o - k0 - 8 < 0 ? 0 : (o - k0 - 8 < 8 ? o - k0 - 8 : 8);
+    const __m256i m0 = tail_mask(lanes0), m1 = lanes1 > 0 ? tail_mask(lanes1) : _mm256_setzero_si256();
+    __m256 acc[4][2];
+    for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (int64_t r = 0; r < n; r++) {
+        const __m256 d0 = _mm256_maskload_ps(dz2 + r * o + k0, m0);
+        const __m256 d1 = _mm256_maskload_ps(dz2 + r * o + k0 + 8, m1);
+        for (int i = 0; i < rows; i++) {
+            const __m256 x = _mm256_broadcast_ss(a1 + r * h + j0 + i);
+            acc[i][0] = _mm256_fmadd_ps(x, d0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(x, d1, acc[i][1]);
+        }
+    }
+    for (int i = 0; i < rows; i++) {
+        store_lanes(dw2 + (j0 + i) * o + k0, acc[i][0], lanes0);
+        if (lanes1 > 0) store_lanes(dw2 + (j0 + i) * o + k0 + 8, acc[i][1], lanes1);
+    }
+}
+
+// One batch row of dZ1 = (dZ2 W2^T) * A1 * (1 - A1) for hidden units j0 ..< j0 + 8 * chunks,
+// from w2t (o x hp, W2 transposed and zero-padded); adds the row to db1.
+CK_AVX2 static inline __attribute__((always_inline)) void
+output_dz1_row(const float *a1row, const float *dz2row, const float *w2t, int64_t hp, int64_t o, int64_t j0,
+               int64_t h, float *dz1row, float *db1, int chunks) {
+    __m256 acc[8];
+    for (int c = 0; c < chunks; c++) acc[c] = _mm256_setzero_ps();
+    for (int64_t k = 0; k < o; k++) {
+        const __m256 x = _mm256_broadcast_ss(dz2row + k);
+        for (int c = 0; c < chunks; c++) acc[c] = _mm256_fmadd_ps(x, _mm256_loadu_ps(w2t + k * hp + j0 + 8 * c), acc[c]);
+    }
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (int c = 0; c < chunks; c++) {
+        const int64_t j = j0 + 8 * c, lanes = h - j < 8 ? h - j : 8;
+        const __m256 a = _mm256_maskload_ps(a1row + j, tail_mask(lanes));
+        const __m256 dz = _mm256_mul_ps(acc[c], _mm256_mul_ps(a, _mm256_sub_ps(one, a)));
+        store_lanes(dz1row + j, dz, lanes);
+        _mm256_storeu_ps(db1 + j, _mm256_add_ps(_mm256_loadu_ps(db1 + j), dz));
+    }
+}
+
+// scratch: o * hp floats for W2^T and hp more for db1's sums, hp = h rounded up to 8.
+CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h,
+                                         int64_t o, float *dw2, float *db2, float *dz1, float *db1, float *scratch) {
+    for (int64_t j0 = 0; j0 < h; j0 += 4) {
+        const int rows = h - j0 < 4 ? (int)(h - j0) : 4;
+        for (int64_t k0 = 0; k0 < o; k0 += 16) {
+            switch (rows) {
+            case 1: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 1); break;
+            case 2: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 2); break;
+            case 3: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 3); break;
+            default: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 4); break;
+            }
+        }
+    }
+    for (int64_t k = 0; k < o; k++) db2[k] = 0;
+    for (int64_t r = 0; r < n; r++)
+        for (int64_t k = 0; k < o; k++) db2[k] += dz2[r * o + k];
+
+    const int64_t hp = (h + 7) / 8 * 8;
+    float *w2t = scratch, *sums = scratch + o * hp;
+    for (int64_t k = 0; k < o; k++) {
+        for (int64_t j = 0; j < h; j++) w2t[k * hp + j] = w2[j * o + k];
+        for (int64_t j = h; j < hp; j++) w2t[k * hp + j] = 0;
+    }
+    for (int64_t j = 0; j < hp; j++) sums[j] = 0;
+    for (int64_t r = 0; r < n; r++) {
+        for (int64_t j0 = 0; j0 < h; j0 += 64) {
+            const int chunks = (int)((h - j0 < 64 ? h - j0 : 64) + 7) / 8;
+#define CK_DZ1(c) output_dz1_row(a1 + r * h, dz2 + r * o, w2t, hp, o, j0, h, dz1 + r * h, sums, c)
+            CK_DISPATCH(CK_DZ1)
+#undef CK_DZ1
+        }
+    }
+    for (int64_t j = 0; j < h; j++) db1[j] = sums[j];
+}
+
 static int has_avx2_fma(void) {
     static int cached = -1;
     if (cached < 0) {
@@ -422,6 +534,20 @@ void ck_compress_rows(const uint8_t *pixels, int64_t images, int64_t pixelCount,
     }
 #endif
     compress_rows_portable(pixels, images, pixelCount, rowStart, column, value);
+}
+
+int64_t ck_output_backward_scratch(int64_t h, int64_t o) { return (o + 1) * ((h + 7) / 8 * 8); }
+
+void ck_output_backward(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
+                        float *dw2, float *db2, float *dz1, float *db1, float *scratch) {
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        output_backward_avx2(a1, dz2, w2, n, h, o, dw2, db2, dz1, db1, scratch);
+        return;
+    }
+#endif
+    (void)scratch;
+    output_backward_portable(a1, dz2, w2, n, h, o, dw2, db2, dz1, db1);
 }
 
 void ck_sigmoid(float *y, int64_t count) {

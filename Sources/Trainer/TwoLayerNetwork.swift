@@ -75,12 +75,15 @@ public struct Workspace<Scalar: BLASScalar> {
     var hidden: [Scalar]  // A1, capacity×hidden
     var output: [Scalar]  // Z2, then Y, then dZ2: capacity×outputs
     var hiddenDelta: [Scalar]  // dA1, then dZ1: capacity×hidden
+    var outputScratch: [Scalar]  // W2ᵀ and column sums for ck_output_backward
 
     public init(for network: TwoLayerNetwork<Scalar>, capacity: Int) {
         self.capacity = capacity
         hidden = Array(repeating: 0, count: capacity * network.hiddenSize)
         output = Array(repeating: 0, count: capacity * network.outputSize)
         hiddenDelta = Array(repeating: 0, count: capacity * network.hiddenSize)
+        outputScratch = Array(
+            repeating: 0, count: Int(ck_output_backward_scratch(Int64(network.hiddenSize), Int64(network.outputSize))))
     }
 }
 
@@ -199,6 +202,29 @@ extension TwoLayerNetwork {
             }
             for i in 0 ..< n * outputSize { y[i] *= inverseN }
             let dZ2 = UnsafePointer(y.baseAddress!)
+            if Scalar.self == Float.self, !data.usesReferenceKernels {
+                // dW2, db2, dZ1 and db1 in one C call: the same sums, without packing tiny matrices for BLAS.
+                let (h, o) = (Int64(hiddenSize), Int64(outputSize))
+                workspace.hidden.withUnsafeBufferPointer { a1 in
+                    w2.withUnsafeBufferPointer { w2 in
+                        workspace.hiddenDelta.withUnsafeMutableBufferPointer { dZ1 in
+                            workspace.outputScratch.withUnsafeMutableBufferPointer { scratch in
+                                gradients.w2.withUnsafeMutableBufferPointer { dW2 in
+                                    gradients.b2.withUnsafeMutableBufferPointer { db2 in
+                                        gradients.b1.withUnsafeMutableBufferPointer { db1 in
+                                            ck_output_backward(
+                                                a1.baseAddress!.floats, dZ2.floats, w2.baseAddress!.floats, Int64(n), h, o,
+                                                dW2.baseAddress!.floats, db2.baseAddress!.floats, dZ1.baseAddress!.floats,
+                                                db1.baseAddress!.floats, scratch.baseAddress!.floats)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                return
+            }
             gradients.w2.withUnsafeMutableBufferPointer { dW2 in
                 Scalar.gemm(
                     transposeA: true, transposeB: false, m: hiddenSize, n: outputSize, k: n, alpha: 1,
@@ -213,6 +239,7 @@ extension TwoLayerNetwork {
                     c: dA1.baseAddress!, ldc: hiddenSize)
             }
         }
+        if Scalar.self == Float.self, !data.usesReferenceKernels { return loss }  // ck_output_backward did the rest
         workspace.hiddenDelta.withUnsafeMutableBufferPointer { dZ1 in
             workspace.hidden.withUnsafeBufferPointer { a1 in
                 for i in 0 ..< n * hiddenSize { dZ1[i] *= a1[i] * (1 - a1[i]) }

@@ -57,6 +57,15 @@ void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const ui
 void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
                         const float *delta, int64_t width, float rate, float *w);
 
+/// The output layer's backward pass for n batch rows, from dZ2 (n x o):
+/// dW2 = A1^T dZ2 (h x o), db2 = column sums of dZ2, dZ1 = (dZ2 W2^T) * A1 * (1 - A1)
+/// (n x h) and db1 = column sums of dZ1. a1 (n x h) holds the hidden activations,
+/// w2 is (h x o); all row-major. scratch holds ck_output_backward_scratch(h, o) floats.
+/// Every sum runs over the batch rows, or the outputs, in order.
+void ck_output_backward(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
+                        float *dw2, float *db2, float *dz1, float *db1, float *scratch);
+int64_t ck_output_backward_scratch(int64_t h, int64_t o);
+
 /// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
