@@ -144,6 +144,16 @@ static void grouped_times_dense_portable(const int32_t *start, const ck_entry *e
 
 // MARK: - Output layer (portable)
 
+static void output_forward_portable(const float *a1, const float *w2, const float *b2, int64_t n, int64_t h, int64_t o,
+                                    float *z2) {
+    for (int64_t r = 0; r < n; r++)
+        for (int64_t k = 0; k < o; k++) {
+            float sum = 0;
+            for (int64_t j = 0; j < h; j++) sum = fmaf(a1[r * h + j], w2[j * o + k], sum);
+            z2[r * o + k] = b2[k] + sum;
+        }
+}
+
 static void output_backward_portable(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
                                      float *dw2, float *db2, float *dz1, float *db1) {
     for (int64_t j = 0; j < h; j++)
@@ -386,8 +396,46 @@ CK_AVX2 static void softmax_rows_avx2(float *z, int64_t rows, int64_t columns) {
 // The output layer's products are tiny (100x50 by 50x10 for the recipe): a
 // BLAS call spends most of its time packing and dispatching. These loops keep
 // every sum in registers, in the same order as the portable loops: each
-// element of dW2 sums over the batch rows in order, each element of dA1 over
-// the outputs in order.
+// element of Z2 sums over the hidden units in order (the bias added last),
+// each element of dW2 over the batch rows, each element of dA1 over the outputs.
+
+// Z2 rows r0 ..< r0 + rows (rows <= 4), outputs k0 ..< k0 + 16 (two chunks, masked).
+CK_AVX2 static inline __attribute__((always_inline)) void
+output_z2_block(const float *a1, const float *w2, const float *b2, int64_t h, int64_t o, int64_t r0, int64_t k0,
+                float *z2, int rows) {
+    const int64_t lanes0 = o - k0 < 8 ? o - k0 : 8, lanes1 = o - k0 - 8 < 0 ? 0 : (o - k0 - 8 < 8 ? o - k0 - 8 : 8);
+    const __m256i m0 = tail_mask(lanes0), m1 = lanes1 > 0 ? tail_mask(lanes1) : _mm256_setzero_si256();
+    __m256 acc[4][2];
+    for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (int64_t j = 0; j < h; j++) {
+        const __m256 w0 = _mm256_maskload_ps(w2 + j * o + k0, m0), w1 = _mm256_maskload_ps(w2 + j * o + k0 + 8, m1);
+        for (int i = 0; i < rows; i++) {
+            const __m256 x = _mm256_broadcast_ss(a1 + (r0 + i) * h + j);
+            acc[i][0] = _mm256_fmadd_ps(x, w0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(x, w1, acc[i][1]);
+        }
+    }
+    const __m256 bias0 = _mm256_maskload_ps(b2 + k0, m0), bias1 = _mm256_maskload_ps(b2 + k0 + 8, m1);
+    for (int i = 0; i < rows; i++) {
+        store_lanes(z2 + (r0 + i) * o + k0, _mm256_add_ps(bias0, acc[i][0]), lanes0);
+        if (lanes1 > 0) store_lanes(z2 + (r0 + i) * o + k0 + 8, _mm256_add_ps(bias1, acc[i][1]), lanes1);
+    }
+}
+
+CK_AVX2 static void output_forward_avx2(const float *a1, const float *w2, const float *b2, int64_t n, int64_t h,
+                                        int64_t o, float *z2) {
+    for (int64_t r0 = 0; r0 < n; r0 += 4) {
+        const int rows = n - r0 < 4 ? (int)(n - r0) : 4;
+        for (int64_t k0 = 0; k0 < o; k0 += 16) {
+            switch (rows) {
+            case 1: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 1); break;
+            case 2: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 2); break;
+            case 3: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 3); break;
+            default: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 4); break;
+            }
+        }
+    }
+}
 
 // dW2 rows j0 ..< j0 + rows (rows <= 4), outputs k0 ..< k0 + 16 (two chunks, masked).
 CK_AVX2 static inline __attribute__((always_inline)) void
@@ -534,6 +582,16 @@ void ck_compress_rows(const uint8_t *pixels, int64_t images, int64_t pixelCount,
     }
 #endif
     compress_rows_portable(pixels, images, pixelCount, rowStart, column, value);
+}
+
+void ck_output_forward(const float *a1, const float *w2, const float *b2, int64_t n, int64_t h, int64_t o, float *z2) {
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        output_forward_avx2(a1, w2, b2, n, h, o, z2);
+        return;
+    }
+#endif
+    output_forward_portable(a1, w2, b2, n, h, o, z2);
 }
 
 int64_t ck_output_backward_scratch(int64_t h, int64_t o) { return (o + 1) * ((h + 7) / 8 * 8); }

@@ -108,10 +108,23 @@ extension TwoLayerNetwork {
             }
         }
         workspace.output.withUnsafeMutableBufferPointer { z2 in
-            for r in 0 ..< n { (z2.baseAddress! + r * outputSize).update(from: b2, count: outputSize) }
-            Scalar.gemm(
-                transposeA: false, transposeB: false, m: n, n: outputSize, k: hiddenSize, alpha: 1,
-                a: workspace.hidden, lda: hiddenSize, b: w2, ldb: outputSize, beta: 1, c: z2.baseAddress!, ldc: outputSize)
+            if Scalar.self == Float.self, !data.usesReferenceKernels {
+                // Z2 = A1·W2 + b2 in C: BLAS spends most of a call this small packing the matrices.
+                workspace.hidden.withUnsafeBufferPointer { a1 in
+                    w2.withUnsafeBufferPointer { w2 in
+                        b2.withUnsafeBufferPointer { b2 in
+                            ck_output_forward(
+                                a1.baseAddress!.floats, w2.baseAddress!.floats, b2.baseAddress!.floats, Int64(n),
+                                Int64(hiddenSize), Int64(outputSize), z2.baseAddress!.floats)
+                        }
+                    }
+                }
+            } else {
+                for r in 0 ..< n { (z2.baseAddress! + r * outputSize).update(from: b2, count: outputSize) }
+                Scalar.gemm(
+                    transposeA: false, transposeB: false, m: n, n: outputSize, k: hiddenSize, alpha: 1,
+                    a: workspace.hidden, lda: hiddenSize, b: w2, ldb: outputSize, beta: 1, c: z2.baseAddress!, ldc: outputSize)
+            }
             if probabilities {
                 Activations.softmaxRows(z2.baseAddress!, rows: n, columns: outputSize, reference: data.usesReferenceKernels)
             }

@@ -57,6 +57,10 @@ void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const ui
 void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
                         const float *delta, int64_t width, float rate, float *w);
 
+/// The output layer's logits: z2 = a1 * w2 + b2 for n rows, a1 (n x h), w2 (h x o),
+/// z2 (n x o), all row-major; each sum runs over the hidden units in order.
+void ck_output_forward(const float *a1, const float *w2, const float *b2, int64_t n, int64_t h, int64_t o, float *z2);
+
 /// The output layer's backward pass for n batch rows, from dZ2 (n x o):
 /// dW2 = A1^T dZ2 (h x o), db2 = column sums of dZ2, dZ1 = (dZ2 W2^T) * A1 * (1 - A1)
 /// (n x h) and db1 = column sums of dZ1. a1 (n x h) holds the hidden activations,
