@@ -57,7 +57,6 @@ public struct Trainer: Sendable {
         guard train.count > 0 else { throw .emptyDataset("the training set has no images") }
         guard test.count > 0 else { throw .emptyDataset("the test set has no images") }
         guard train.pixelCount > 0, classCount > 0 else { throw .emptyDataset("images need at least one pixel and one class") }
-        BLAS.setThreads(config.blasThreads)
 
         var random = RandomSource(seed: config.seed)
         var network = TwoLayerNetwork<Float>(

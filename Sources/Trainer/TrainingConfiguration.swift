@@ -14,8 +14,6 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Prepare the mini-batches and run the per-epoch evaluations (against a
     /// copy of the weights) on a second thread. The results are the same.
     public var usesHelperThread: Bool = true
-    /// OpenBLAS threads (the evaluation thread is separate).
-    public var blasThreads: Int = 1
 
     public init() {}
 
@@ -45,8 +43,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Throws `TrainerError.invalidConfiguration` naming the first bad setting.
     public func validate() throws(TrainerError) {
         for (name, value) in [("hidden size", hiddenSize), ("iterations", iterations),
-                              ("batch size", batchSize), ("evaluation interval", evaluateEvery),
-                              ("BLAS threads", blasThreads)] where value < 1 {
+                              ("batch size", batchSize), ("evaluation interval", evaluateEvery)] where value < 1 {
             throw .invalidConfiguration("\(name) must be at least 1, got \(value)")
         }
         guard batchSize <= Self.largestBatch else {

@@ -57,9 +57,6 @@ struct MakeReport: ParsableCommand {
     @Option(help: ArgumentHelp("Evaluate on the full train and test sets every n iterations, from iteration 0.", valueName: "n"))
     var evalEvery = TrainingConfiguration().evaluateEvery
 
-    @Option(help: ArgumentHelp("OpenBLAS threads for the dense products (evaluation has its own thread).", valueName: "n"))
-    var blasThreads = TrainingConfiguration().blasThreads
-
     // MARK: Pictures
 
     @Option(name: .customLong("format"), help: ArgumentHelp("Image format: png, svg or pdf; repeat for several.", valueName: "format"))
@@ -82,8 +79,7 @@ struct MakeReport: ParsableCommand {
     // MARK: Validation (exit status 64)
 
     func validate() throws {
-        for (flag, value) in [("--iterations", iterations), ("--batch-size", batchSize), ("--hidden", hidden), ("--eval-every", evalEvery),
-                              ("--blas-threads", blasThreads)]
+        for (flag, value) in [("--iterations", iterations), ("--batch-size", batchSize), ("--hidden", hidden), ("--eval-every", evalEvery)]
         where value < 1 {
             throw ValidationError("\(flag) must be at least 1, got \(value)")
         }
@@ -98,11 +94,9 @@ struct MakeReport: ParsableCommand {
     }
 
     var trainingConfiguration: TrainingConfiguration {
-        var config = TrainingConfiguration(
+        TrainingConfiguration(
             hiddenSize: hidden, iterations: iterations, batchSize: batchSize, learningRate: learningRate,
             evaluateEvery: evalEvery, seed: seed)
-        config.blasThreads = blasThreads
-        return config
     }
 
     // MARK: Run (exit status 1 with one line on stderr)

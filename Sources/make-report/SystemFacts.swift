@@ -10,8 +10,8 @@ enum SystemFacts {
             ("Swift", swiftVersion),
             ("OS", operatingSystem),
             ("CPU", "\(cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores"),
-            ("BLAS", "OpenBLAS \(BLAS.configuration) (core \(BLAS.coreName)), \(configuration.blasThreads) thread(s)"),
-            ("first-layer kernels", SparseImages.kernelImplementation),
+            ("kernels", "\(SparseImages.kernelImplementation), in C: every matrix product (the sparse first layer and the output layer)"),
+            ("BLAS", "\(BLAS.configuration) (core \(BLAS.coreName)): the parameter updates (axpy)"),
             ("build", buildConfiguration),
         ]
     }
