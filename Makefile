@@ -40,7 +40,8 @@ bench: deps
 	$(PYTHON) benchmarks/compare.py --runs $(RUNS)
 	@echo
 	$(BENCH_CC) -O3 -std=c11 -D_POSIX_C_SOURCE=200809L -I Sources/CKernels/include \
-	  benchmarks/output_layer.c Sources/CKernels/kernels.c $$(pkg-config --cflags --libs openblas) -lm \
+	  benchmarks/output_layer.c Sources/CKernels/kernels.c \
+	  $$(pkg-config --cflags --libs openblas 2>/dev/null || echo -lopenblas) -lm \
 	  -o .build/output-layer-bench
 	.build/output-layer-bench
 
