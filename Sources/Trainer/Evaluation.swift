@@ -15,8 +15,10 @@ extension TwoLayerNetwork {
     /// How many images of `range` (at most the workspace's capacity) have
     /// their label as the most probable class.
     @_specialize(where Scalar == Float)
-    func correctCount(on data: SparseImages, range: Range<Int>, workspace: inout Workspace<Scalar>) -> Int {
-        forward(.range(range), of: data, workspace: &workspace, probabilities: false)
+    func correctCount(
+        on data: SparseImages, range: Range<Int>, workspace: inout Workspace<Scalar>, firstLayer: LinedWeights? = nil
+    ) -> Int {
+        forward(.range(range), of: data, workspace: &workspace, probabilities: false, firstLayer: firstLayer)
         var predicted = [UInt8]()
         predicted.reserveCapacity(range.count)
         workspace.output.withUnsafeBufferPointer {

@@ -132,6 +132,14 @@ enum ImageSelection {
 }
 
 extension SparseImages {
+    /// `multiply` with W1 in the split layout of `LinedWeights` (same result, bit for bit).
+    func multiply(_ images: ImageSelection, by w: LinedWeights, bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        precondition(w.pixels == pixelCount)
+        images.withRows { rows, first, count in
+            ck_lined_times_dense(rowStart, column, value, rows, first, count, w.body, w.side, Int64(w.width), bias, out)
+        }
+    }
+
     /// out[r, :] = bias + Σₚ x[image r, p] · w[p, :] for each selected image,
     /// where x = byte / 255, `w` is pixelCount×width and `out` is rows×width.
     @_specialize(where Scalar == Float)

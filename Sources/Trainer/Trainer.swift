@@ -72,12 +72,16 @@ public struct Trainer: Sendable {
             batches: BatchSource(random: random, data: train, batchSize: config.batchSize, count: config.iterations),
             train: train, test: test, helperThread: config.usesHelperThread,
             slots: TrainingPipeline.slots(batchSize: config.batchSize), progress: progress)
+        // W1 split at whole cache lines for the C kernels (nil for the reference loops or
+        // widths the split does not fit); network.w1 is brought up to date when it is read.
+        let firstLayer = train.usesReferenceKernels
+            ? nil : LinedWeights(packing: network.w1, pixels: network.inputSize, width: network.hiddenSize)
         let trainingStart = DispatchTime.now()
         for i in 0 ..< config.iterations {
             let batch = pipeline.nextBatch()
             let loss = network.step(
                 on: batch.images, grouped: batch.groups, of: train, learningRate: learningRate,
-                workspace: &workspace, gradients: &gradients)
+                workspace: &workspace, gradients: &gradients, firstLayer: firstLayer)
             pipeline.recycle(batch)
             guard loss.isFinite else {
                 pipeline.cancel()
@@ -86,11 +90,13 @@ public struct Trainer: Sendable {
             losses.append(loss)
             progress(.iteration(index: i, loss: loss))
             if i % config.evaluateEvery == 0 {
+                firstLayer?.unpack(into: &network.w1)
                 pipeline.evaluate(
-                    network, epoch: i / config.evaluateEvery, iteration: i, loss: Double(loss),
-                    elapsed: seconds(since: trainingStart))
+                    network, firstLayer: firstLayer?.copy(), epoch: i / config.evaluateEvery, iteration: i,
+                    loss: Double(loss), elapsed: seconds(since: trainingStart))
             }
         }
+        firstLayer?.unpack(into: &network.w1)
         let training = seconds(since: trainingStart)
         let predictions = network.predictions(on: test)
         let (epochs, evaluation) = pipeline.finish()

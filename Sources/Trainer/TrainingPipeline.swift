@@ -41,6 +41,8 @@ final class TrainingPipeline: @unchecked Sendable {
     private struct PendingEvaluation {
         /// The weights to evaluate, released once the last chunk is done.
         var network: Network?
+        /// Its W1 in the split layout, when the training loop keeps one.
+        var firstLayer: LinedWeights?
         let epoch, iteration: Int
         let loss, elapsed: Double
         var trainCorrect = 0, testCorrect = 0
@@ -111,8 +113,11 @@ final class TrainingPipeline: @unchecked Sendable {
     }
 
     /// Queues an evaluation of `network` (a copy) on the full training and
-    /// test sets; without the helper thread it runs at once.
-    func evaluate(_ network: Network, epoch: Int, iteration: Int, loss: Double, elapsed: Double) {
+    /// test sets; without the helper thread it runs at once. `firstLayer`,
+    /// a copy of W1 in the split layout, is read in place of `network.w1`.
+    func evaluate(
+        _ network: Network, firstLayer: LinedWeights? = nil, epoch: Int, iteration: Int, loss: Double, elapsed: Double
+    ) {
         let size = Network.evaluationChunk
         condition.lock()
         let index = evaluations.count
@@ -123,7 +128,9 @@ final class TrainingPipeline: @unchecked Sendable {
                 count += 1
             }
         }
-        evaluations.append(PendingEvaluation(network: network, epoch: epoch, iteration: iteration, loss: loss, elapsed: elapsed, chunksLeft: count))
+        evaluations.append(PendingEvaluation(
+            network: network, firstLayer: firstLayer, epoch: epoch, iteration: iteration, loss: loss, elapsed: elapsed,
+            chunksLeft: count))
         if helperWaiting { condition.broadcast() }
         condition.unlock()
         if !usesHelper { runChunks() }
@@ -204,11 +211,13 @@ final class TrainingPipeline: @unchecked Sendable {
         let chunk = chunks[nextChunk]
         nextChunk += 1
         let network = evaluations[chunk.evaluation].network!
+        let firstLayer = evaluations[chunk.evaluation].firstLayer
         condition.unlock()
 
         let start = DispatchTime.now()
         var scratch = workspace.take() ?? Workspace(for: network, capacity: Network.evaluationChunk)
-        let correct = network.correctCount(on: chunk.onTestSet ? test : train, range: chunk.range, workspace: &scratch)
+        let correct = network.correctCount(
+            on: chunk.onTestSet ? test : train, range: chunk.range, workspace: &scratch, firstLayer: firstLayer)
         workspace = scratch
         let seconds = seconds(since: start)
 
@@ -217,7 +226,10 @@ final class TrainingPipeline: @unchecked Sendable {
         busySeconds += seconds
         if chunk.onTestSet { evaluations[chunk.evaluation].testCorrect += correct } else { evaluations[chunk.evaluation].trainCorrect += correct }
         evaluations[chunk.evaluation].chunksLeft -= 1
-        if evaluations[chunk.evaluation].chunksLeft == 0 { evaluations[chunk.evaluation].network = nil }
+        if evaluations[chunk.evaluation].chunksLeft == 0 {
+            evaluations[chunk.evaluation].network = nil
+            evaluations[chunk.evaluation].firstLayer = nil
+        }
         // Report finished points in epoch order.
         while reported < evaluations.count, evaluations[reported].chunksLeft == 0 {
             progress(.evaluated(point(of: evaluations[reported])))

@@ -93,16 +93,21 @@ extension TwoLayerNetwork {
     /// A1 = σ(X·W1 + b1) and Z2 = A1·W2 + b2 (Y = softmax(Z2) if `probabilities`)
     /// for the listed images, into the workspace.
     @_specialize(where Scalar == Float)
+    /// `firstLayer`, when given, holds W1 in place of `w1` (the training loop's split copy).
     func forward(
         _ images: ImageSelection, of data: SparseImages, workspace: inout Workspace<Scalar>,
-        probabilities: Bool
+        probabilities: Bool, firstLayer: LinedWeights? = nil
     ) {
         let n = images.count
         precondition(n <= workspace.capacity && data.pixelCount == inputSize)
         w1.withUnsafeBufferPointer { w1 in
             b1.withUnsafeBufferPointer { b1 in
                 workspace.hidden.withUnsafeMutableBufferPointer { a1 in
-                    data.multiply(images, by: w1.baseAddress!, width: hiddenSize, bias: b1.baseAddress!, into: a1.baseAddress!)
+                    if let firstLayer, Scalar.self == Float.self, !data.usesReferenceKernels {
+                        data.multiply(images, by: firstLayer, bias: b1.baseAddress!.floats, into: a1.baseAddress!.floats)
+                    } else {
+                        data.multiply(images, by: w1.baseAddress!, width: hiddenSize, bias: b1.baseAddress!, into: a1.baseAddress!)
+                    }
                     Activations.sigmoid(UnsafeMutableBufferPointer(rebasing: a1[0 ..< n * hiddenSize]), reference: data.usesReferenceKernels)
                 }
             }
@@ -168,17 +173,34 @@ extension TwoLayerNetwork {
     /// batch grouped by pixel (`groups`, made by `SparseImages.group`), row by
     /// row as each row's gradient is summed, so dW1 never exists as a matrix.
     @_specialize(where Scalar == Float)
+    ///
+    /// With `firstLayer` (Float and the C kernels only) W1 is read and updated
+    /// there instead of in `w1`, which is then left as it was.
     mutating func step(
         on images: [Int], grouped groups: PixelGroups, of data: SparseImages, learningRate: Scalar,
-        workspace: inout Workspace<Scalar>, gradients: inout Gradients<Scalar>
+        workspace: inout Workspace<Scalar>, gradients: inout Gradients<Scalar>, firstLayer: LinedWeights? = nil
     ) -> Scalar {
         guard Scalar.self == Float.self, !data.usesReferenceKernels else {
+            precondition(firstLayer == nil, "the split W1 is for the Float C kernels")
             let loss = gradient(on: images, of: data, workspace: &workspace, into: &gradients)
             descend(along: gradients, learningRate: learningRate)
             return loss
         }
-        let loss = backpropagate(on: images, of: data, workspace: &workspace, into: &gradients)
+        let loss = backpropagate(on: images, of: data, workspace: &workspace, into: &gradients, firstLayer: firstLayer)
         let (pixels, width) = (Int64(inputSize), Int64(hiddenSize))
+        if let firstLayer {
+            workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
+                groups.start.withUnsafeBufferPointer { start in
+                    groups.entries.withUnsafeBufferPointer { entries in
+                        ck_lined_grouped_descend(
+                            start.baseAddress, entries.baseAddress, pixels, dZ1.baseAddress!.floats, width,
+                            Float(learningRate), firstLayer.body, firstLayer.side)
+                    }
+                }
+            }
+            descend(along: gradients, learningRate: learningRate, includingW1: false)
+            return loss
+        }
         workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
             w1.withUnsafeMutableBufferPointer { w1 in
                 groups.start.withUnsafeBufferPointer { start in
@@ -199,10 +221,10 @@ extension TwoLayerNetwork {
     @_specialize(where Scalar == Float)
     func backpropagate(
         on images: [Int], of data: SparseImages, workspace: inout Workspace<Scalar>,
-        into gradients: inout Gradients<Scalar>
+        into gradients: inout Gradients<Scalar>, firstLayer: LinedWeights? = nil
     ) -> Scalar {
         let n = images.count
-        forward(.indices(images), of: data, workspace: &workspace, probabilities: true)
+        forward(.indices(images), of: data, workspace: &workspace, probabilities: true, firstLayer: firstLayer)
         let loss = Activations.crossEntropy(
             probabilities: workspace.output, images: images, labels: data.labels, columns: outputSize)
         let (hiddenSize, outputSize) = (self.hiddenSize, self.outputSize)

@@ -122,4 +122,46 @@ struct GradientTests {
         #expect(fused == twoSteps)
         #expect(fused != network)
     }
+
+    @Test("W1 split at whole cache lines: the same forward pass, steps and evaluation, bit for bit", arguments: [17, 24, 36, 50, 56])
+    func linedWeights(hidden: Int) throws {
+        let data = randomImages(count: 40, pixels: 784, classes: 10, seed: 11)
+        var random = RandomSource(seed: 12)
+        let network = TwoLayerNetwork<Float>(inputSize: 784, hiddenSize: hidden, outputSize: 10, weightScale: 0.1, random: &random)
+        let lined = try #require(LinedWeights(packing: network.w1, pixels: 784, width: hidden))
+        var unpacked = [Float](repeating: .nan, count: network.w1.count)
+        lined.unpack(into: &unpacked)
+        #expect(unpacked == network.w1)
+
+        // Three steps, one kept in w1 and one in the split copy.
+        var workspace = Workspace(for: network, capacity: 30)
+        var gradients = Gradients(zerosLike: network)
+        var rowMajor = network, split = network
+        var groups = PixelGroups(pixelCount: 784)
+        for _ in 0 ..< 3 {
+            let batch = (0 ..< 30).map { _ in random.uniformIndex(below: 40) }
+            data.group(batch, into: &groups)
+            let a = rowMajor.step(on: batch, grouped: groups, of: data, learningRate: 0.2, workspace: &workspace, gradients: &gradients)
+            let b = split.step(
+                on: batch, grouped: groups, of: data, learningRate: 0.2, workspace: &workspace, gradients: &gradients,
+                firstLayer: lined)
+            #expect(a == b)
+        }
+        #expect(split.w1 == network.w1, "the split step leaves w1 alone")
+        lined.unpack(into: &split.w1)
+        #expect(split == rowMajor)
+        #expect(split != network)
+
+        // Evaluation through the split copy.
+        var scratch = Workspace(for: network, capacity: 40)
+        #expect(split.correctCount(on: data, range: 0 ..< 40, workspace: &scratch, firstLayer: lined.copy())
+            == rowMajor.correctCount(on: data, range: 0 ..< 40, workspace: &scratch))
+    }
+
+    @Test("widths the split does not fit keep the row-major W1", arguments: [1, 9, 16, 48, 60, 64, 70])
+    func linedWeightsNotApplicable(hidden: Int) {
+        var random = RandomSource(seed: 1)
+        let network = TwoLayerNetwork<Float>(inputSize: 30, hiddenSize: hidden, outputSize: 3, weightScale: 0.1, random: &random)
+        #expect(LinedWeights(packing: network.w1, pixels: 30, width: hidden) == nil)
+    }
 }

@@ -70,6 +70,22 @@ void ck_output_backward(const float *a1, const float *dz2, const float *w2, int6
                         float *dw2, float *db2, float *dz1, float *db1, float *scratch);
 int64_t ck_output_backward_scratch(int64_t h, int64_t o);
 
+/// W1 split at whole cache lines: the first `ck_lined_columns(width)` columns of each row (a
+/// multiple of 16: 64-byte rows) in `body`, which must be 64-byte aligned, the other 1 to 8 in
+/// `side`; both row-major, `pixels` rows each. The split applies when width <= 64 and width mod 16
+/// is 1 to 8 (50 = 48 + 2); otherwise ck_lined_columns returns 0.
+int64_t ck_lined_columns(int64_t width);
+void ck_lined_pack(const float *w, int64_t pixels, int64_t width, float *body, float *side);
+void ck_lined_unpack(const float *body, const float *side, int64_t pixels, int64_t width, float *w);
+
+/// `ck_sparse_times_dense` and `ck_grouped_descend` with W1 in the split layout; the
+/// results are bit for bit those of the row-major kernels.
+void ck_lined_times_dense(const int32_t *rowStart, const uint16_t *column, const uint8_t *value, const int64_t *rows,
+                          int64_t firstRow, int64_t rowCount, const float *body, const float *side, int64_t width,
+                          const float *bias, float *out);
+void ck_lined_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels, const float *delta,
+                              int64_t width, float rate, float *body, float *side);
+
 /// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
