@@ -328,6 +328,12 @@ backward_block(const ck_entry *entries, int32_t count, const float *delta, int64
     case 5: call(5); break; case 6: call(6); break; case 7: call(7); break; default: call(8); break; \
     }
 
+// The same for a block of 1 to 4 rows (`rows`).
+#define CK_DISPATCH_ROWS(call)                                                                     \
+    switch (rows) {                                                                                \
+    case 1: call(1); break; case 2: call(2); break; case 3: call(3); break; default: call(4); break; \
+    }
+
 CK_AVX2 static void sparse_times_dense_avx2(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
                                             const int64_t *rows, int64_t firstRow, int64_t rowCount,
                                             const float *w, int64_t width, const float *bias, float *out) {
@@ -399,18 +405,16 @@ CK_AVX2 static void lined_times_dense_avx2(const int32_t *rowStart, const uint16
                                            const int64_t *rows, int64_t firstRow, int64_t rowCount, const float *body,
                                            const float *side, int64_t width, const float *bias, float *out) {
     const int64_t lined = ck_lined_columns(width), rest = width - lined;
+    const int chunks = (int)(lined / 8);
     const __m256i restMask = tail_mask(rest);
     for (int64_t r = 0; r < rowCount; r++) {
         const int64_t image = rows ? rows[r] : firstRow + r;
         if (rows) prefetch_ahead(rowStart, column, value, rows, r, rowCount);
         const int32_t first = rowStart[image], end = rowStart[image + 1];
         float *o = out + r * width;
-        switch (lined / 8) {
-        case 2: lined_forward_block(first, end, column, value, body, lined, side, rest, bias, o, 2, restMask); break;
-        case 4: lined_forward_block(first, end, column, value, body, lined, side, rest, bias, o, 4, restMask); break;
-        case 6: lined_forward_block(first, end, column, value, body, lined, side, rest, bias, o, 6, restMask); break;
-        default: lined_forward_block(first, end, column, value, body, lined, side, rest, bias, o, 8, restMask); break;
-        }
+#define CK_LINED_FORWARD(c) lined_forward_block(first, end, column, value, body, lined, side, rest, bias, o, c, restMask)
+        CK_DISPATCH(CK_LINED_FORWARD)
+#undef CK_LINED_FORWARD
     }
 }
 
@@ -433,6 +437,7 @@ lined_descend_block(const ck_entry *entries, int32_t count, const float *delta, 
 CK_AVX2 static void lined_descend_avx2(const int32_t *start, const ck_entry *entries, int64_t pixels, const float *delta,
                                        int64_t width, float rate, float *body, float *side) {
     const int64_t lined = ck_lined_columns(width), rest = width - lined;
+    const int chunks = (int)(lined / 8);
     const __m256i restMask = tail_mask(rest);
     const __m256 minusRate = _mm256_set1_ps(-rate);
     for (int64_t p = 0; p < pixels; p++) {
@@ -440,12 +445,9 @@ CK_AVX2 static void lined_descend_avx2(const int32_t *start, const ck_entry *ent
         if (count == 0) continue;
         const ck_entry *first = entries + start[p];
         float *b = body + p * lined, *t = side + p * rest;
-        switch (lined / 8) {
-        case 2: lined_descend_block(first, count, delta, width, lined, b, t, rest, 2, restMask, minusRate); break;
-        case 4: lined_descend_block(first, count, delta, width, lined, b, t, rest, 4, restMask, minusRate); break;
-        case 6: lined_descend_block(first, count, delta, width, lined, b, t, rest, 6, restMask, minusRate); break;
-        default: lined_descend_block(first, count, delta, width, lined, b, t, rest, 8, restMask, minusRate); break;
-        }
+#define CK_LINED_DESCEND(c) lined_descend_block(first, count, delta, width, lined, b, t, rest, c, restMask, minusRate)
+        CK_DISPATCH(CK_LINED_DESCEND)
+#undef CK_LINED_DESCEND
     }
 }
 
@@ -562,12 +564,9 @@ CK_AVX2 static void output_forward_avx2(const float *a1, const float *w2, const 
     for (int64_t r0 = 0; r0 < n; r0 += 4) {
         const int rows = n - r0 < 4 ? (int)(n - r0) : 4;
         for (int64_t k0 = 0; k0 < o; k0 += 16) {
-            switch (rows) {
-            case 1: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 1); break;
-            case 2: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 2); break;
-            case 3: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 3); break;
-            default: output_z2_block(a1, w2, b2, h, o, r0, k0, z2, 4); break;
-            }
+#define CK_Z2(c) output_z2_block(a1, w2, b2, h, o, r0, k0, z2, c)
+            CK_DISPATCH_ROWS(CK_Z2)
+#undef CK_Z2
         }
     }
 }
@@ -622,12 +621,9 @@ CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, cons
     for (int64_t j0 = 0; j0 < h; j0 += 4) {
         const int rows = h - j0 < 4 ? (int)(h - j0) : 4;
         for (int64_t k0 = 0; k0 < o; k0 += 16) {
-            switch (rows) {
-            case 1: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 1); break;
-            case 2: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 2); break;
-            case 3: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 3); break;
-            default: output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, 4); break;
-            }
+#define CK_DW2(c) output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, c)
+            CK_DISPATCH_ROWS(CK_DW2)
+#undef CK_DW2
         }
     }
     for (int64_t k = 0; k < o; k++) db2[k] = 0;
