@@ -91,9 +91,9 @@ public struct Workspace<Scalar: BLASScalar> {
 
 extension TwoLayerNetwork {
     /// A1 = σ(X·W1 + b1) and Z2 = A1·W2 + b2 (Y = softmax(Z2) if `probabilities`)
-    /// for the listed images, into the workspace.
+    /// for the listed images, into the workspace. `firstLayer`, when given,
+    /// holds W1 in place of `w1` (the training loop's split copy).
     @_specialize(where Scalar == Float)
-    /// `firstLayer`, when given, holds W1 in place of `w1` (the training loop's split copy).
     func forward(
         _ images: ImageSelection, of data: SparseImages, workspace: inout Workspace<Scalar>,
         probabilities: Bool, firstLayer: LinedWeights? = nil
@@ -172,10 +172,9 @@ extension TwoLayerNetwork {
     /// result. In `Float` with the C kernels, W1 is updated straight from the
     /// batch grouped by pixel (`groups`, made by `SparseImages.group`), row by
     /// row as each row's gradient is summed, so dW1 never exists as a matrix.
-    @_specialize(where Scalar == Float)
-    ///
     /// With `firstLayer` (Float and the C kernels only) W1 is read and updated
     /// there instead of in `w1`, which is then left as it was.
+    @_specialize(where Scalar == Float)
     mutating func step(
         on images: [Int], grouped groups: PixelGroups, of data: SparseImages, learningRate: Scalar,
         workspace: inout Workspace<Scalar>, gradients: inout Gradients<Scalar>, firstLayer: LinedWeights? = nil
@@ -187,27 +186,17 @@ extension TwoLayerNetwork {
             return loss
         }
         let loss = backpropagate(on: images, of: data, workspace: &workspace, into: &gradients, firstLayer: firstLayer)
-        let (pixels, width) = (Int64(inputSize), Int64(hiddenSize))
-        if let firstLayer {
-            workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
-                groups.start.withUnsafeBufferPointer { start in
-                    groups.entries.withUnsafeBufferPointer { entries in
-                        ck_lined_grouped_descend(
-                            start.baseAddress, entries.baseAddress, pixels, dZ1.baseAddress!.floats, width,
-                            Float(learningRate), firstLayer.body, firstLayer.side)
-                    }
-                }
-            }
-            descend(along: gradients, learningRate: learningRate, includingW1: false)
-            return loss
-        }
+        let (pixels, width, rate) = (Int64(inputSize), Int64(hiddenSize), Float(learningRate))
         workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
-            w1.withUnsafeMutableBufferPointer { w1 in
-                groups.start.withUnsafeBufferPointer { start in
-                    groups.entries.withUnsafeBufferPointer { entries in
-                        ck_grouped_descend(
-                            start.baseAddress, entries.baseAddress, pixels, dZ1.baseAddress!.floats, width,
-                            Float(learningRate), w1.baseAddress!.floats)
+            groups.start.withUnsafeBufferPointer { start in
+                groups.entries.withUnsafeBufferPointer { entries in
+                    let (start, entries, delta) = (start.baseAddress, entries.baseAddress, dZ1.baseAddress!.floats)
+                    if let firstLayer {
+                        ck_lined_grouped_descend(start, entries, pixels, delta, width, rate, firstLayer.body, firstLayer.side)
+                    } else {
+                        w1.withUnsafeMutableBufferPointer { w1 in
+                            ck_grouped_descend(start, entries, pixels, delta, width, rate, w1.baseAddress!.floats)
+                        }
                     }
                 }
             }
