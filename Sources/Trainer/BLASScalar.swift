@@ -51,10 +51,13 @@ extension Double: BLASScalar {
     }
 }
 
-/// OpenBLAS's own thread pool size. The trainer runs its evaluation on a
-/// second thread of its own, so it defaults to one BLAS thread.
+/// The OpenBLAS library this process runs on.
 public enum BLAS {
-    public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+    /// Ends OpenBLAS's worker threads, which otherwise spin for about 0.1 s
+    /// after the library loads. The trainer's BLAS calls are single-threaded
+    /// vector updates, so a process that only trains loses nothing; a later
+    /// call that wants threads starts them again.
+    public static func stopIdleThreads() { copenblas_stop_idle_threads() }
     public static var configuration: String { String(cString: openblas_get_config()) }
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -102,6 +102,9 @@ struct MakeReport: ParsableCommand {
     // MARK: Run (exit status 1 with one line on stderr)
 
     func run() throws {
+        // Before anything else: OpenBLAS's idle workers would spin on the core
+        // the data loading needs.
+        BLAS.stopIdleThreads()
         // A file-size limit (or a full disk) must come back as a write error, not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         // Ctrl-C must work even when the parent spawned us with signals blocked
