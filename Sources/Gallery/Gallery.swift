@@ -32,25 +32,59 @@ public struct GalleryOptions: Sendable, Equatable {
 
 /// Every picture of a run, in gallery order, drawn from the in-memory run.
 public enum Gallery {
+    /// The pictures' names, in gallery order.
+    public static let names = [
+        "training_accuracy", "network_architecture", "loss_curve", "confusion_matrix", "hidden_units", "misclassified",
+    ]
+
     public static func images(
         for run: TrainingRun, testImages: ImageSet, theme: Theme = .dark, measurer: some TextMeasuring,
         options: GalleryOptions = .init()
     ) -> [GalleryImage] {
-        let images = [
-            accuracy(run, theme: theme, measurer: measurer),
-            architecture(run, testImages: testImages, theme: theme, measurer: measurer, weighted: options.weightedEdges),
-            loss(run, theme: theme, measurer: measurer, logarithmic: options.logarithmicLoss),
-            confusion(run, theme: theme, measurer: measurer),
-            hiddenUnits(run, theme: theme, measurer: measurer),
-            misclassified(run, testImages: testImages, theme: theme, measurer: measurer, count: options.misclassifiedCount),
-        ]
-        // Every file says which run it comes from (PNG Description, PDF Subject).
-        let configuration = run.configuration.summary(inputSize: run.network.inputSize, classCount: run.network.outputSize)
-        return images.map { image in
-            var image = image
-            image.scene.description = "Configuration: \(configuration). \(image.scene.description)"
-            return image
+        names.map { image(named: $0, for: run, testImages: testImages, theme: theme, measurer: measurer, options: options)! }
+    }
+
+    /// One picture of the gallery by name (nil for an unknown name), with the
+    /// run's configuration in its description.
+    public static func image(
+        named name: String, for run: TrainingRun, testImages: ImageSet, theme: Theme = .dark, measurer: some TextMeasuring,
+        options: GalleryOptions = .init()
+    ) -> GalleryImage? {
+        let image: GalleryImage
+        switch name {
+        case "training_accuracy": image = accuracy(run, theme: theme, measurer: measurer)
+        case "network_architecture":
+            image = architecture(run, testImages: testImages, theme: theme, measurer: measurer, weighted: options.weightedEdges)
+        case "loss_curve": image = loss(run, theme: theme, measurer: measurer, logarithmic: options.logarithmicLoss)
+        case "confusion_matrix": image = confusion(run, theme: theme, measurer: measurer)
+        case "hidden_units": image = hiddenUnits(run, theme: theme, measurer: measurer)
+        case "misclassified":
+            image = misclassified(run, testImages: testImages, theme: theme, measurer: measurer, count: options.misclassifiedCount)
+        default: return nil
         }
+        return described(image, configuration: run.configuration, inputSize: run.network.inputSize, classCount: run.network.outputSize)
+    }
+
+    /// The pictures that need no trained weights, only the configuration and
+    /// the test images, so they can be drawn while the network trains: the
+    /// architecture diagram, unless its edges show the trained weights. Each is
+    /// the same picture `image(named:for:...)` draws after training.
+    public static func untrainedImages(
+        configuration: TrainingConfiguration, inputSize: Int, classCount: Int, testImages: ImageSet, theme: Theme = .dark,
+        measurer: some TextMeasuring, options: GalleryOptions = .init()
+    ) -> [GalleryImage] {
+        guard !options.weightedEdges else { return [] }
+        let diagram = architecture(
+            inputSize: inputSize, hidden: configuration.hiddenSize, outputs: classCount, testImages: testImages,
+            outputWeights: nil, theme: theme, measurer: measurer)
+        return [described(diagram, configuration: configuration, inputSize: inputSize, classCount: classCount)]
+    }
+
+    /// Every file says which run it comes from (PNG Description, PDF Subject).
+    static func described(_ image: GalleryImage, configuration: TrainingConfiguration, inputSize: Int, classCount: Int) -> GalleryImage {
+        var image = image
+        image.scene.description = "Configuration: \(configuration.summary(inputSize: inputSize, classCount: classCount)). \(image.scene.description)"
+        return image
     }
 
     public static func accuracy(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
@@ -66,12 +100,21 @@ public enum Gallery {
         _ run: TrainingRun, testImages: ImageSet, theme: Theme, measurer: some TextMeasuring, weighted: Bool
     ) -> GalleryImage {
         let net = run.network
-        let side = Int(Double(net.inputSize).squareRoot())
-        let shape = side * side == net.inputSize ? (side, side) : (1, net.inputSize)
+        return architecture(
+            inputSize: net.inputSize, hidden: net.hiddenSize, outputs: net.outputSize, testImages: testImages,
+            outputWeights: weighted ? net.w2.map(Double.init) : nil, theme: theme, measurer: measurer)
+    }
+
+    static func architecture(
+        inputSize: Int, hidden: Int, outputs: Int, testImages: ImageSet, outputWeights: [Double]?, theme: Theme,
+        measurer: some TextMeasuring
+    ) -> GalleryImage {
+        let side = Int(Double(inputSize).squareRoot())
+        let shape = side * side == inputSize ? (side, side) : (1, inputSize)
         let diagram = NetworkDiagram.twoLayer(
-            inputShape: shape, hidden: net.hiddenSize, outputs: net.outputSize,
+            inputShape: shape, hidden: hidden, outputs: outputs,
             inputPixels: testImages.count > 0 && shape.0 * shape.1 == ImageSet.pixelCount ? Array(testImages.image(0)) : nil,
-            outputWeights: weighted ? net.w2.map(Double.init) : nil)
+            outputWeights: outputWeights)
         return GalleryImage(
             name: "network_architecture", title: "Network architecture",
             lookFor: "Where the \(grouped(diagram.totalParameters)) parameters live: almost all of them in W1, one weight per pixel and hidden unit.",

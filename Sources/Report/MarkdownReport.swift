@@ -114,7 +114,7 @@ public enum MarkdownReport {
             ["load (read and inflate the four IDX files, training images straight into sparse rows)", String(format: "%.3f", t.load)],
             ["train (\(grouped(config.iterations)) SGD iterations)", String(format: "%.3f", t.train)],
             ["evaluate (\(run.epochs.count) full-set evaluations, on a second thread alongside training)", String(format: "%.3f", t.evaluate)],
-            ["render (all pictures and formats)", String(format: "%.3f", t.render)],
+            ["render (after training; a picture that needs only the test set is drawn while the data loads)", String(format: "%.3f", t.render)],
         ])
         doc.blank()
 

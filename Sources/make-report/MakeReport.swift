@@ -133,25 +133,42 @@ struct MakeReport: ParsableCommand {
             canvasSlot[0] = Result { () throws(RenderError) in try CairoCanvas(scale: scale, software: "make-report \(Self.version)") }
         }
 
+        // The pictures that need no trained weights (the architecture diagram)
+        // are drawn on the other core as soon as the test set is in, while this
+        // one still inflates the training set.
+        let config = trainingConfiguration
+        let options = GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges)
+        let early = ResultSlots<[DrawnImage]>(count: 1)
+        let earlyDone = DispatchGroup()
         console.status("Loading \(dataDir)")
-        let data = try TrainingData.load(from: dataDir)
+        let data = try TrainingData.load(from: dataDir) { [formats] test in
+            DispatchQueue.global(qos: .userInitiated).async(group: earlyDone) {
+                canvasReady.wait()
+                guard case .success(let canvas)? = canvasSlot[0] else { return }  // reported below
+                let images = Gallery.untrainedImages(
+                    configuration: config, inputSize: ImageSet.pixelCount, classCount: ImageSet.classCount, testImages: test,
+                    measurer: canvas.measurer, options: options)
+                early[0] = Result { try images.map { try Self.draw($0, formats: formats, with: canvas) } }
+            }
+        }
         let load = clock.lap()
         console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
         canvasReady.wait()
         let canvas = try canvasSlot[0]!.get()
 
-        let config = trainingConfiguration
         let progress = TrainingProgressView(console: console, configuration: config)
         let run = try Trainer(configuration: config).train(
             train: data.train, test: data.sparseTest, classCount: ImageSet.classCount, progress: progress.update)
         progress.finish()
         _ = clock.lap()
 
-        let images = Gallery.images(
-            for: run, testImages: data.test, measurer: canvas.measurer,
-            options: GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges))
+        earlyDone.wait()
+        let drawn = try draw(run, testImages: data.test, options: options, after: early[0]?.get() ?? [], with: canvas)
         var files = StagedFiles()
-        for (path, bytes) in try render(images, with: canvas) { files.add(path, bytes) }
+        for image in drawn {
+            for (format, bytes) in image.files { files.add(imagePath(image.image.name, format), bytes) }
+        }
+        let images = drawn.map(\.image)
         let render = clock.lap()
 
         let timings = StageTimings(load: load, train: run.timings.training, evaluate: run.timings.evaluation, render: render)
@@ -171,15 +188,41 @@ struct MakeReport: ParsableCommand {
         }
     }
 
-    /// Every picture in every format, drawn in parallel (each on its own Cairo surface).
-    func render(_ images: [GalleryImage], with canvas: CairoCanvas) throws -> [(String, [UInt8])] {
-        let distinct = formats.reduce(into: [ImageFormat]()) { if !$0.contains($1) { $0.append($1) } }
-        let jobs = images.flatMap { image in distinct.map { (image, $0) } }
-        let results = ResultSlots<[UInt8]>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            results[i] = Result { try canvas.render(jobs[i].0.scene, as: jobs[i].1) }
+    /// A picture and its bytes in each format.
+    typealias DrawnImage = (image: GalleryImage, files: [(ImageFormat, [UInt8])])
+
+    /// The pictures to draw after training, slowest first so that the two
+    /// cores finish together (seconds per PNG at scale 2, one core each: loss
+    /// curve 0.10-0.12, hidden units 0.06-0.08, accuracy 0.04-0.06, confusion
+    /// matrix and misclassified digits 0.04; the diagram, 0.12-0.13, is
+    /// usually drawn during training).
+    static let slowestFirst = [
+        "loss_curve", "hidden_units", "training_accuracy", "confusion_matrix", "misclassified", "network_architecture",
+    ]
+
+    /// The whole gallery in gallery order: `drawn` as it is, and every other
+    /// picture built and drawn in every format in parallel (each on its own
+    /// Cairo surface).
+    func draw(
+        _ run: TrainingRun, testImages: ImageSet, options: GalleryOptions, after drawn: [DrawnImage], with canvas: CairoCanvas
+    ) throws -> [DrawnImage] {
+        let rank = { (name: String) in Self.slowestFirst.firstIndex(of: name) ?? Self.slowestFirst.count }
+        let names = Gallery.names.filter { name in !drawn.contains { $0.image.name == name } }.sorted { rank($0) < rank($1) }
+        let results = ResultSlots<DrawnImage>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { i in
+            results[i] = Result {
+                let image = Gallery.image(named: names[i], for: run, testImages: testImages, measurer: canvas.measurer, options: options)!
+                return try Self.draw(image, formats: formats, with: canvas)
+            }
         }
-        return try jobs.indices.map { (imagePath(jobs[$0].0.name, jobs[$0].1), try results[$0]!.get()) }
+        let all = try drawn + names.indices.map { try results[$0]!.get() }
+        return Gallery.names.compactMap { name in all.first { $0.image.name == name } }
+    }
+
+    /// One picture in every format asked for (each once).
+    static func draw(_ image: GalleryImage, formats: [ImageFormat], with canvas: CairoCanvas) throws -> DrawnImage {
+        let distinct = formats.reduce(into: [ImageFormat]()) { if !$0.contains($1) { $0.append($1) } }
+        return (image, try distinct.map { ($0, try canvas.render(image.scene, as: $0)) })
     }
 
     func imagePath(_ name: String, _ format: ImageFormat) -> String {

@@ -6,18 +6,21 @@ import Trainer
 /// sparse rows (its dense pixels are never needed), and the test set both
 /// dense, for the pictures, and sparse, for the trainer. The two halves load
 /// on two cores.
-struct TrainingData {
+struct TrainingData: Sendable {
     let train: SparseImages
     let test: ImageSet
     let sparseTest: SparseImages
 
-    static func load(from directory: String) throws -> TrainingData {
+    /// `whenTestSetLoaded` gets the test set on the loading thread as soon as
+    /// it is in, while the training set may still be inflating.
+    static func load(from directory: String, whenTestSetLoaded: @escaping @Sendable (ImageSet) -> Void = { _ in }) throws -> TrainingData {
         let files = try Dataset.Files(in: directory)
         let testHalf = ResultSlots<(ImageSet, SparseImages)>(count: 1)
         let done = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: done) {
             testHalf[0] = Result {
                 let test = try ImageSet.read(images: files.testImages, labels: files.testLabels)
+                whenTestSetLoaded(test)
                 return (test, SparseImages(test))
             }
         }
