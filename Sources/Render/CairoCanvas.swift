@@ -42,52 +42,95 @@ public struct CairoCanvas: Sendable {
     }
 
     func png(_ scene: Scene) throws(RenderError) -> [UInt8] {
-        let (width, height, pixels, channels) = try pixels(scene, dropOpaqueAlpha: true)
-        return try PNG.encode(
-            pixels: pixels, width: width, height: height, channels: channels,
-            text: [("Title", scene.title), ("Software", software), ("Description", scene.description)],
-            compression: pngCompression)
+        let text = [("Title", scene.title), ("Software", software), ("Description", scene.description)]
+        return try withSurface(scene, raster: true) { (surface) throws(RenderError) in
+            if surface.isOpaque {
+                return try PNG.encode(
+                    opaqueARGB32: surface.data, stride: surface.stride, width: surface.width, height: surface.height,
+                    text: text, compression: pngCompression)
+            }
+            return try PNG.encode(pixels: surface.unpacked(channels: 4), width: surface.width, height: surface.height, channels: 4,
+                                  text: text, compression: pngCompression)
+        }
     }
 
     /// Draws into an ARGB32 image surface and unpacks it: RGB when every
     /// pixel is opaque and `dropOpaqueAlpha`, RGBA otherwise.
     /// `strokePieces: false` strokes every path whole (for tests).
     func pixels(_ scene: Scene, dropOpaqueAlpha: Bool, strokePieces: Bool = true) throws(RenderError) -> (Int, Int, [UInt8], Int) {
+        try withSurface(scene, raster: strokePieces) { surface in
+            let channels = dropOpaqueAlpha && surface.isOpaque ? 3 : 4
+            return (surface.width, surface.height, surface.unpacked(channels: channels), channels)
+        }
+    }
+
+    /// The pixels of a drawn ARGB32 surface: premultiplied, native-endian,
+    /// one UInt32 0xAARRGGBB per pixel, `stride` bytes from row to row.
+    struct Pixels {
+        let width: Int, height: Int, stride: Int
+        let data: UnsafePointer<UInt32>
+
+        func row(_ y: Int) -> UnsafePointer<UInt32> {
+            (UnsafeRawPointer(data) + y * stride).assumingMemoryBound(to: UInt32.self)
+        }
+
+        var isOpaque: Bool {
+            for y in 0 ..< height {
+                let row = row(y)
+                for x in 0 ..< width where row[x] >> 24 != 255 { return false }
+            }
+            return true
+        }
+
+        /// Straight (not premultiplied) RGB or RGBA bytes, rows packed.
+        func unpacked(channels: Int) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: width * height * channels) { out, count in
+                var o = 0
+                for y in 0 ..< height {
+                    let row = row(y)
+                    for x in 0 ..< width {
+                        let argb = row[x]
+                        let a = argb >> 24
+                        var (r, g, b) = ((argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff)
+                        if a != 255, a != 0 { (r, g, b) = ((r * 255 + a / 2) / a, (g * 255 + a / 2) / a, (b * 255 + a / 2) / a) }
+                        out[o] = UInt8(truncatingIfNeeded: r); out[o + 1] = UInt8(truncatingIfNeeded: g); out[o + 2] = UInt8(truncatingIfNeeded: b)
+                        if channels == 4 { out[o + 3] = UInt8(truncatingIfNeeded: a) }
+                        o += channels
+                    }
+                }
+                count = o
+            }
+        }
+    }
+
+    /// Draws the scene at the canvas's scale into an image surface that lives
+    /// for the duration of `body`.
+    ///
+    /// The pixels are a private anonymous mapping of their own (zero-filled,
+    /// as `cairo_image_surface_create` would give them) that goes back to the
+    /// system the moment the picture is done. From malloc, a surface freed on
+    /// a worker thread stays resident in that thread's arena: drawing the
+    /// diagram during loading kept 14 MB to the end of the run that way.
+    func withSurface<T>(_ scene: Scene, raster: Bool, _ body: (Pixels) throws(RenderError) -> T) throws(RenderError) -> T {
         let width = Int((scene.size.width * scale).rounded()), height = Int((scene.size.height * scale).rounded())
-        guard width > 0, height > 0 else {
+        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
             throw .invalidSize(width: scene.size.width, height: scene.size.height, scale: scale)
         }
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, Int32(width)))
+        guard stride > 0, height <= Int.max / stride else { throw .invalidSize(width: scene.size.width, height: scene.size.height, scale: scale) }
+        let byteCount = stride * height
+        guard let memory = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), memory != MAP_FAILED else {
+            throw .cairo(operation: "mmap of \(byteCount) bytes for a \(width)x\(height) surface", status: String(cString: strerror(errno)))
+        }
+        defer { munmap(memory, byteCount) }
+        let surface = cairo_image_surface_create_for_data(
+            memory.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32, Int32(width), Int32(height), Int32(stride))!
         defer { cairo_surface_destroy(surface) }
-        try check(cairo_surface_status(surface), "cairo_image_surface_create")
-        try draw(scene, on: surface, scale: scale, raster: strokePieces)
+        try check(cairo_surface_status(surface), "cairo_image_surface_create_for_data")
+        try draw(scene, on: surface, scale: scale, raster: raster)
         cairo_surface_flush(surface)
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = UnsafeRawPointer(cairo_image_surface_get_data(surface)!)
-        // ARGB32 is premultiplied and native-endian: one UInt32 0xAARRGGBB per pixel.
-        var opaque = true
-        for y in 0 ..< height where opaque {
-            let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)
-            for x in 0 ..< width where row[x] >> 24 != 255 { opaque = false; break }
-        }
-        let channels = dropOpaqueAlpha && opaque ? 3 : 4
-        let bytes = [UInt8](unsafeUninitializedCapacity: width * height * channels) { out, count in
-            var o = 0
-            for y in 0 ..< height {
-                let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)
-                for x in 0 ..< width {
-                    let argb = row[x]
-                    let a = argb >> 24
-                    var (r, g, b) = ((argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff)
-                    if a != 255, a != 0 { (r, g, b) = ((r * 255 + a / 2) / a, (g * 255 + a / 2) / a, (b * 255 + a / 2) / a) }
-                    out[o] = UInt8(truncatingIfNeeded: r); out[o + 1] = UInt8(truncatingIfNeeded: g); out[o + 2] = UInt8(truncatingIfNeeded: b)
-                    if channels == 4 { out[o + 3] = UInt8(truncatingIfNeeded: a) }
-                    o += channels
-                }
-            }
-            count = o
-        }
-        return (width, height, bytes, channels)
+        let data = UnsafeRawPointer(cairo_image_surface_get_data(surface)!).assumingMemoryBound(to: UInt32.self)
+        return try body(Pixels(width: width, height: height, stride: Int(cairo_image_surface_get_stride(surface)), data: data))
     }
 
     // MARK: SVG and PDF

@@ -22,6 +22,32 @@ public enum PNG {
         pixels: [UInt8], width: Int, height: Int, channels: Int, text: [(String, String)], compression: Int = 6
     ) throws(RenderError) -> [UInt8] {
         precondition(pixels.count == width * height * channels)
+        return try encode(text: text) { keys, values, count, buffer, error, errorSize in
+            pngc_encode(pixels, UInt32(width), UInt32(height), Int32(channels), Int32(compression), keys, values, count,
+                        buffer, error, errorSize)
+        }
+    }
+
+    /// Opaque native-endian 0xAARRGGBB pixels (Cairo's ARGB32 with every alpha
+    /// 255), `stride` bytes per row, as an RGB PNG: the same file `encode`
+    /// makes from the unpacked RGB, without unpacking.
+    public static func encode(
+        opaqueARGB32 pixels: UnsafePointer<UInt32>, stride: Int, width: Int, height: Int, text: [(String, String)],
+        compression: Int = 6
+    ) throws(RenderError) -> [UInt8] {
+        precondition(stride >= width * 4)
+        return try encode(text: text) { keys, values, count, buffer, error, errorSize in
+            pngc_encode_opaque_argb32(pixels, stride, UInt32(width), UInt32(height), Int32(compression), keys, values, count,
+                                      buffer, error, errorSize)
+        }
+    }
+
+    /// Runs one of the codec's encoders with the text chunks as C strings.
+    private static func encode(
+        text: [(String, String)],
+        _ encoder: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?, Int32,
+                    UnsafeMutablePointer<pngc_buffer>, UnsafeMutablePointer<CChar>, Int) -> Int32
+    ) throws(RenderError) -> [UInt8] {
         var buffer = pngc_buffer()
         var error = [CChar](repeating: 0, count: 256)
         let keys = text.map { strdup($0.0) }
@@ -29,8 +55,9 @@ public enum PNG {
         defer { (keys + values).forEach { free($0) } }
         let ok = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
             values.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
-                pngc_encode(pixels, UInt32(width), UInt32(height), Int32(channels), Int32(compression), k.baseAddress, v.baseAddress,
-                            Int32(text.count), &buffer, &error, error.count)
+                error.withUnsafeMutableBufferPointer { e in
+                    encoder(k.baseAddress, v.baseAddress, Int32(text.count), &buffer, e.baseAddress!, e.count)
+                }
             }
         }
         defer { pngc_free(&buffer) }

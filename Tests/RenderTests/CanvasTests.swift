@@ -69,7 +69,7 @@ struct CanvasTests {
     func cairoError() throws {
         let huge = Scene(size: Size(40_000, 10), background: .black, title: "too wide")
         let error = #expect(throws: RenderError.self) { try CairoCanvas(scale: 1).render(huge, as: .png) }
-        #expect(error == .cairo(operation: "cairo_image_surface_create", status: "invalid value (typically too big) for the size of the input (surface, pattern, etc.)"))
+        #expect(error == .cairo(operation: "cairo_image_surface_create_for_data", status: "invalid value (typically too big) for the size of the input (surface, pattern, etc.)"))
         #expect(throws: RenderError.invalidSize(width: 0, height: 10, scale: 1)) {
             try CairoCanvas(scale: 1).render(Scene(size: Size(0, 10), background: .black, title: "empty"), as: .png)
         }
@@ -96,6 +96,38 @@ struct CanvasTests {
     @Test("PNG decoding reports broken files")
     func brokenPNG() {
         #expect(throws: RenderError.png("not a PNG file (bad signature)")) { try PNG.decode([1, 2, 3]) }
+    }
+
+    @Test("opaque Cairo rows encode to the file their unpacked RGB gives, row padding skipped")
+    func opaqueARGB32() throws {
+        let (width, height, wordsPerRow) = (5, 3, 7)  // two words of padding per row
+        var words = [UInt32](repeating: 0x1234_5678, count: wordsPerRow * height)
+        var rgb: [UInt8] = []
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let (r, g, b) = (UInt8(x * 50), UInt8(y * 90 + 7), UInt8(255 - x * y * 10))
+                words[y * wordsPerRow + x] = 0xFF00_0000 | UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
+                rgb += [r, g, b]
+            }
+        }
+        let text = [("Title", "opaque")]
+        let direct = try words.withUnsafeBufferPointer { words in
+            try PNG.encode(opaqueARGB32: words.baseAddress!, stride: wordsPerRow * 4, width: width, height: height, text: text)
+        }
+        #expect(direct == (try PNG.encode(pixels: rgb, width: width, height: height, channels: 3, text: text)))
+        let decoded = try PNG.decode(direct)
+        #expect(Array(decoded.rgba[4 ..< 8]) == [50, 7, 255, 255])
+    }
+
+    @Test("a picture with transparent pixels stays RGBA")
+    func translucentPNG() throws {
+        var scene = Scene(size: Size(4, 2), background: Color(hex: 0x102030).withAlpha(0.5), title: "see-through")
+        scene.add(.fill(.rectangle(Rect(x: 2, y: 0, width: 2, height: 2)), Color(hex: 0xFF8800)))
+        let bytes = try CairoCanvas(scale: 1).render(scene, as: .png)
+        #expect(Array(bytes[24 ..< 26]) == [8, 6])  // IHDR bit depth 8, colour type 6 (RGBA)
+        let image = try PNG.decode(bytes)
+        #expect(Array(image.rgba[8 ..< 12]) == [0xFF, 0x88, 0x00, 255])
+        #expect(image.rgba[3] == 128 || image.rgba[3] == 127)
     }
 
     @Test("pixels come out where the scene puts them")

@@ -23,6 +23,13 @@ int pngc_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int chan
                 const char *const *keys, const char *const *values, int count,
                 pngc_buffer *out, char *error, size_t errorSize);
 
+/// The same for opaque native-endian 0xAARRGGBB pixels, `stride` bytes from
+/// one row to the next (Cairo's ARGB32 with every alpha 255): written as RGB
+/// with the alpha dropped, without an unpacked copy of the image.
+int pngc_encode_opaque_argb32(const uint32_t *pixels, size_t stride, uint32_t width, uint32_t height, int level,
+                              const char *const *keys, const char *const *values, int count,
+                              pngc_buffer *out, char *error, size_t errorSize);
+
 /// Decodes any PNG to 8-bit RGBA. `text` receives "key\0value\0" pairs one
 /// after another (may be NULL). Returns 1, or 0 with a message in `error`.
 int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *width, uint32_t *height,
