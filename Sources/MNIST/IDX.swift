@@ -26,17 +26,29 @@ enum IDX {
         try result.get()
     }
 
-    /// The file's bytes as they are on disk.
+    /// The file's bytes as they are on disk, read straight into the array
+    /// (through `Data` they were copied once more: 9.7 MB more at the start of
+    /// every run for the training images).
     static func fileBytes(_ path: String) throws(MNISTError) -> [UInt8] {
-        do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            return [UInt8](unsafeUninitializedCapacity: data.count) { buffer, count in
-                count = data.copyBytes(to: buffer)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
+        let size = Int(info.st_size)
+        guard size > 0 else { return [] }
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = read(fd, buffer.baseAddress! + count, size - count)
+                if n > 0 { count += n } else if n == 0 { return }  // the file got shorter
+                else if errno != EINTR { failure = errno; return }
             }
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-            throw .unreadable(path: path, reason: reason)
         }
+        guard failure == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(failure))) }
+        return bytes
     }
 
     static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {

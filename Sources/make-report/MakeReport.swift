@@ -141,29 +141,33 @@ struct MakeReport: ParsableCommand {
         let early = ResultSlots<[DrawnImage]>(count: 1)
         let earlyDone = DispatchGroup()
         console.status("Loading \(dataDir)")
-        let data = try TrainingData.load(from: dataDir) { [formats] test in
-            DispatchQueue.global(qos: .userInitiated).async(group: earlyDone) {
-                canvasReady.wait()
-                guard case .success(let canvas)? = canvasSlot[0] else { return }  // reported below
-                let images = Gallery.untrainedImages(
-                    configuration: config, inputSize: ImageSet.pixelCount, classCount: ImageSet.classCount, testImages: test,
-                    measurer: canvas.measurer, options: options)
-                early[0] = Result { try images.map { try Self.draw($0, formats: formats, with: canvas) } }
+        let canvas: CairoCanvas, test: ImageSet, run: TrainingRun, load: Double
+        do {  // the training set (27 MB of sparse rows) goes at the end of this block, before the pictures are drawn
+            let data = try TrainingData.load(from: dataDir) { [formats] test in
+                DispatchQueue.global(qos: .userInitiated).async(group: earlyDone) {
+                    canvasReady.wait()
+                    guard case .success(let canvas)? = canvasSlot[0] else { return }  // reported below
+                    let images = Gallery.untrainedImages(
+                        configuration: config, inputSize: ImageSet.pixelCount, classCount: ImageSet.classCount, testImages: test,
+                        measurer: canvas.measurer, options: options)
+                    early[0] = Result { try images.map { try Self.draw($0, formats: formats, with: canvas) } }
+                }
             }
-        }
-        let load = clock.lap()
-        console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
-        canvasReady.wait()
-        let canvas = try canvasSlot[0]!.get()
+            load = clock.lap()
+            console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
+            canvasReady.wait()
+            canvas = try canvasSlot[0]!.get()
 
-        let progress = TrainingProgressView(console: console, configuration: config)
-        let run = try Trainer(configuration: config).train(
-            train: data.train, test: data.sparseTest, classCount: ImageSet.classCount, progress: progress.update)
-        progress.finish()
-        _ = clock.lap()
+            let progress = TrainingProgressView(console: console, configuration: config)
+            run = try Trainer(configuration: config).train(
+                train: data.train, test: data.sparseTest, classCount: ImageSet.classCount, progress: progress.update)
+            progress.finish()
+            _ = clock.lap()
+            test = data.test
+        }
 
         earlyDone.wait()
-        let drawn = try draw(run, testImages: data.test, options: options, after: early[0]?.get() ?? [], with: canvas)
+        let drawn = try draw(run, testImages: test, options: options, after: early[0]?.get() ?? [], with: canvas)
         var files = StagedFiles()
         for image in drawn {
             for (format, bytes) in image.files { files.add(imagePath(image.image.name, format), bytes) }
