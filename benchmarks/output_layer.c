@@ -66,7 +66,7 @@ static void blas_backward(Layer *l) {
 }
 
 static void kernel_backward(Layer *l) {
-    ck_output_backward(l->a1, l->dz2, l->w2, l->n, H, O, l->dw2, l->db2, l->dz1, l->db1, l->scratch);
+    ck_output_backward(l->a1, l->dz2, l->w2, l->n, H, O, l->dw2, l->db2, l->dz1, H, l->db1, l->scratch);
 }
 
 // Mean microseconds per call of `calls` calls.

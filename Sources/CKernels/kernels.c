@@ -129,14 +129,14 @@ static void sparse_times_dense_portable(const int32_t *rowStart, const uint16_t 
 // update == 0: grad[p, :] = g_p for every pixel; update == 1: w[p, :] -= rate * g_p
 // for the pixels with entries, where g_p = sum over pixel p's entries of x * delta[sample, :].
 static void grouped_times_dense_portable(const int32_t *start, const ck_entry *entries, const float *delta,
-                                         int64_t width, int64_t pixels, int update, float rate, float *out) {
+                                         int64_t ldd, int64_t width, int64_t pixels, int update, float rate, float *out) {
     for (int64_t p = 0; p < pixels; p++) {
         if (update && start[p] == start[p + 1]) continue;
         float *o = out + p * width;
         for (int64_t j = 0; j < width; j++) {
             float g = 0;
             for (int32_t e = start[p]; e < start[p + 1]; e++)
-                g += kPixel[entries[e].bits & 0xFF] * delta[(int64_t)(entries[e].bits >> 8) * width + j];
+                g += kPixel[entries[e].bits & 0xFF] * delta[(int64_t)(entries[e].bits >> 8) * ldd + j];
             o[j] = update ? o[j] - rate * g : g;
         }
     }
@@ -155,7 +155,7 @@ static void output_forward_portable(const float *a1, const float *w2, const floa
 }
 
 static void output_backward_portable(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
-                                     float *dw2, float *db2, float *dz1, float *db1) {
+                                     float *dw2, float *db2, float *dz1, int64_t ldz, float *db1) {
     for (int64_t j = 0; j < h; j++)
         for (int64_t k = 0; k < o; k++) {
             float sum = 0;
@@ -170,8 +170,8 @@ static void output_backward_portable(const float *a1, const float *dz2, const fl
             float g = 0;
             for (int64_t k = 0; k < o; k++) g = fmaf(dz2[r * o + k], w2[j * o + k], g);
             const float a = a1[r * h + j];
-            dz1[r * h + j] = g * (a * (1 - a));
-            db1[j] += dz1[r * h + j];
+            dz1[r * ldz + j] = g * (a * (1 - a));
+            db1[j] += dz1[r * ldz + j];
         }
     }
 }
@@ -231,14 +231,14 @@ static void lined_times_dense_portable(const int32_t *rowStart, const uint16_t *
 }
 
 static void lined_descend_portable(const int32_t *start, const ck_entry *entries, int64_t pixels, const float *delta,
-                                   int64_t width, float rate, float *body, float *side) {
+                                   int64_t ldd, int64_t width, float rate, float *body, float *side) {
     const int64_t lined = ck_lined_columns(width), rest = width - lined;
     for (int64_t p = 0; p < pixels; p++) {
         if (start[p] == start[p + 1]) continue;
         for (int64_t j = 0; j < width; j++) {
             float g = 0;
             for (int32_t e = start[p]; e < start[p + 1]; e++)
-                g += kPixel[entries[e].bits & 0xFF] * delta[(int64_t)(entries[e].bits >> 8) * width + j];
+                g += kPixel[entries[e].bits & 0xFF] * delta[(int64_t)(entries[e].bits >> 8) * ldd + j];
             float *o = j < lined ? body + p * lined + j : side + p * rest + (j - lined);
             *o -= rate * g;
         }
@@ -301,13 +301,13 @@ forward_block(const int32_t *start, const int32_t *end, const uint16_t *column, 
 // One pixel's gradient row g = sum over the pixel's entries of x * delta[sample, :],
 // stored to o (update == 0) or applied as o -= rate * g (update == 1).
 CK_AVX2 static inline __attribute__((always_inline)) void
-backward_block(const ck_entry *entries, int32_t count, const float *delta, int64_t width, float *o,
+backward_block(const ck_entry *entries, int32_t count, const float *delta, int64_t ldd, float *o,
                int chunks, __m256i mask, int64_t tail, int update, __m256 minusRate) {
     __m256 acc[8];
     for (int k = 0; k < chunks; k++) acc[k] = _mm256_setzero_ps();
     for (int32_t e = 0; e < count; e++) {
         __m256 x = _mm256_broadcast_ss(kPixel + (entries[e].bits & 0xFF));
-        const float *d = delta + (int64_t)(entries[e].bits >> 8) * width;
+        const float *d = delta + (int64_t)(entries[e].bits >> 8) * ldd;
         for (int k = 0; k < chunks - 1; k++) acc[k] = _mm256_fmadd_ps(x, _mm256_loadu_ps(d + 8 * k), acc[k]);
         acc[chunks - 1] = _mm256_fmadd_ps(x, _mm256_maskload_ps(d + 8 * (chunks - 1), mask), acc[chunks - 1]);
     }
@@ -354,7 +354,7 @@ CK_AVX2 static void sparse_times_dense_avx2(const int32_t *rowStart, const uint1
 }
 
 CK_AVX2 static void grouped_times_dense_avx2(const int32_t *start, const ck_entry *entries, const float *delta,
-                                             int64_t width, int64_t pixels, int update, float rate, float *out) {
+                                             int64_t ldd, int64_t width, int64_t pixels, int update, float rate, float *out) {
     const __m256 minusRate = _mm256_set1_ps(-rate);
     for (int64_t j0 = 0; j0 < width; j0 += 64) {
         int64_t n = width - j0 < 64 ? width - j0 : 64;
@@ -367,8 +367,8 @@ CK_AVX2 static void grouped_times_dense_avx2(const int32_t *start, const ck_entr
             const ck_entry *first = entries + start[p];
             float *o = out + p * width + j0;
 #define CK_BACKWARD(c) \
-    if (update) backward_block(first, count, delta + j0, width, o, c, mask, tail, 1, minusRate); \
-    else backward_block(first, count, delta + j0, width, o, c, mask, tail, 0, minusRate);
+    if (update) backward_block(first, count, delta + j0, ldd, o, c, mask, tail, 1, minusRate); \
+    else backward_block(first, count, delta + j0, ldd, o, c, mask, tail, 0, minusRate);
             CK_DISPATCH(CK_BACKWARD)
 #undef CK_BACKWARD
         }
@@ -419,14 +419,14 @@ CK_AVX2 static void lined_times_dense_avx2(const int32_t *rowStart, const uint16
 }
 
 CK_AVX2 static inline __attribute__((always_inline)) void
-lined_descend_block(const ck_entry *entries, int32_t count, const float *delta, int64_t width, int64_t lined,
+lined_descend_block(const ck_entry *entries, int32_t count, const float *delta, int64_t ldd, int64_t lined,
                     float *b, float *t, int64_t rest, int chunks, __m256i restMask, __m256 minusRate) {
     __m256 acc[8];
     for (int k = 0; k < chunks; k++) acc[k] = _mm256_setzero_ps();
     __m256 tail = _mm256_setzero_ps();
     for (int32_t e = 0; e < count; e++) {
         const __m256 x = _mm256_broadcast_ss(kPixel + (entries[e].bits & 0xFF));
-        const float *d = delta + (int64_t)(entries[e].bits >> 8) * width;
+        const float *d = delta + (int64_t)(entries[e].bits >> 8) * ldd;
         for (int k = 0; k < chunks; k++) acc[k] = _mm256_fmadd_ps(x, _mm256_loadu_ps(d + 8 * k), acc[k]);
         tail = _mm256_fmadd_ps(x, _mm256_maskload_ps(d + lined, restMask), tail);
     }
@@ -435,7 +435,7 @@ lined_descend_block(const ck_entry *entries, int32_t count, const float *delta, 
 }
 
 CK_AVX2 static void lined_descend_avx2(const int32_t *start, const ck_entry *entries, int64_t pixels, const float *delta,
-                                       int64_t width, float rate, float *body, float *side) {
+                                       int64_t ldd, int64_t width, float rate, float *body, float *side) {
     const int64_t lined = ck_lined_columns(width), rest = width - lined;
     const int chunks = (int)(lined / 8);
     const __m256i restMask = tail_mask(rest);
@@ -445,7 +445,7 @@ CK_AVX2 static void lined_descend_avx2(const int32_t *start, const ck_entry *ent
         if (count == 0) continue;
         const ck_entry *first = entries + start[p];
         float *b = body + p * lined, *t = side + p * rest;
-#define CK_LINED_DESCEND(c) lined_descend_block(first, count, delta, width, lined, b, t, rest, c, restMask, minusRate)
+#define CK_LINED_DESCEND(c) lined_descend_block(first, count, delta, ldd, lined, b, t, rest, c, restMask, minusRate)
         CK_DISPATCH(CK_LINED_DESCEND)
 #undef CK_LINED_DESCEND
     }
@@ -617,7 +617,8 @@ output_dz1_row(const float *a1row, const float *dz2row, const float *w2t, int64_
 
 // scratch: o * hp floats for W2^T and hp more for db1's sums, hp = h rounded up to 8.
 CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h,
-                                         int64_t o, float *dw2, float *db2, float *dz1, float *db1, float *scratch) {
+                                         int64_t o, float *dw2, float *db2, float *dz1, int64_t ldz, float *db1,
+                                         float *scratch) {
     for (int64_t j0 = 0; j0 < h; j0 += 4) {
         const int rows = h - j0 < 4 ? (int)(h - j0) : 4;
         for (int64_t k0 = 0; k0 < o; k0 += 16) {
@@ -640,7 +641,7 @@ CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, cons
     for (int64_t r = 0; r < n; r++) {
         for (int64_t j0 = 0; j0 < h; j0 += 64) {
             const int chunks = (int)((h - j0 < 64 ? h - j0 : 64) + 7) / 8;
-#define CK_DZ1(c) output_dz1_row(a1 + r * h, dz2 + r * o, w2t, hp, o, j0, h, dz1 + r * h, sums, c)
+#define CK_DZ1(c) output_dz1_row(a1 + r * h, dz2 + r * o, w2t, hp, o, j0, h, dz1 + r * ldz, sums, c)
             CK_DISPATCH(CK_DZ1)
 #undef CK_DZ1
         }
@@ -674,15 +675,15 @@ void ck_sparse_times_dense(const int32_t *rowStart, const uint16_t *column, cons
     sparse_times_dense_portable(rowStart, column, value, rows, firstRow, rowCount, w, width, bias, out);
 }
 
-static void grouped_times_dense(const int32_t *start, const ck_entry *entries, const float *delta, int64_t width,
-                                int64_t pixels, int update, float rate, float *out) {
+static void grouped_times_dense(const int32_t *start, const ck_entry *entries, const float *delta, int64_t ldd,
+                                int64_t width, int64_t pixels, int update, float rate, float *out) {
 #ifdef CK_X86
     if (has_avx2_fma()) {
-        grouped_times_dense_avx2(start, entries, delta, width, pixels, update, rate, out);
+        grouped_times_dense_avx2(start, entries, delta, ldd, width, pixels, update, rate, out);
         return;
     }
 #endif
-    grouped_times_dense_portable(start, entries, delta, width, pixels, update, rate, out);
+    grouped_times_dense_portable(start, entries, delta, ldd, width, pixels, update, rate, out);
 }
 
 int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
@@ -693,15 +694,15 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
     ck_entry *entries = malloc((size_t)(total > 0 ? total : 1) * sizeof(ck_entry));
     if (!start || !entries) { free(start); free(entries); return 0; }
     ck_group_by_pixel(rowStart, column, value, rows, rowCount, pixels, start, entries);
-    grouped_times_dense(start, entries, delta, width, pixels, 0, 0, grad);
+    grouped_times_dense(start, entries, delta, width, width, pixels, 0, 0, grad);
     free(start);
     free(entries);
     return 1;
 }
 
 void ck_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels,
-                        const float *delta, int64_t width, float rate, float *w) {
-    grouped_times_dense(start, entries, delta, width, pixels, 1, rate, w);
+                        const float *delta, int64_t deltaStride, int64_t width, float rate, float *w) {
+    grouped_times_dense(start, entries, delta, deltaStride, width, pixels, 1, rate, w);
 }
 
 void ck_lined_times_dense(const int32_t *rowStart, const uint16_t *column, const uint8_t *value, const int64_t *rows,
@@ -717,14 +718,14 @@ void ck_lined_times_dense(const int32_t *rowStart, const uint16_t *column, const
 }
 
 void ck_lined_grouped_descend(const int32_t *start, const ck_entry *entries, int64_t pixels, const float *delta,
-                              int64_t width, float rate, float *body, float *side) {
+                              int64_t deltaStride, int64_t width, float rate, float *body, float *side) {
 #ifdef CK_X86
     if (has_avx2_fma()) {
-        lined_descend_avx2(start, entries, pixels, delta, width, rate, body, side);
+        lined_descend_avx2(start, entries, pixels, delta, deltaStride, width, rate, body, side);
         return;
     }
 #endif
-    lined_descend_portable(start, entries, pixels, delta, width, rate, body, side);
+    lined_descend_portable(start, entries, pixels, delta, deltaStride, width, rate, body, side);
 }
 
 void ck_compress_rows(const uint8_t *pixels, int64_t images, int64_t pixelCount, const int32_t *rowStart,
@@ -748,18 +749,20 @@ void ck_output_forward(const float *a1, const float *w2, const float *b2, int64_
     output_forward_portable(a1, w2, b2, n, h, o, z2);
 }
 
+int64_t ck_delta_stride(int64_t width) { return (width + 7) / 8 * 8; }
+
 int64_t ck_output_backward_scratch(int64_t h, int64_t o) { return (o + 1) * ((h + 7) / 8 * 8); }
 
 void ck_output_backward(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
-                        float *dw2, float *db2, float *dz1, float *db1, float *scratch) {
+                        float *dw2, float *db2, float *dz1, int64_t dz1Stride, float *db1, float *scratch) {
 #ifdef CK_X86
     if (has_avx2_fma()) {
-        output_backward_avx2(a1, dz2, w2, n, h, o, dw2, db2, dz1, db1, scratch);
+        output_backward_avx2(a1, dz2, w2, n, h, o, dw2, db2, dz1, dz1Stride, db1, scratch);
         return;
     }
 #endif
     (void)scratch;
-    output_backward_portable(a1, dz2, w2, n, h, o, dw2, db2, dz1, db1);
+    output_backward_portable(a1, dz2, w2, n, h, o, dw2, db2, dz1, dz1Stride, db1);
 }
 
 void ck_sigmoid(float *y, int64_t count) {

@@ -74,14 +74,18 @@ public struct Workspace<Scalar: BLASScalar> {
     let capacity: Int
     var hidden: [Scalar]  // A1, capacity×hidden
     var output: [Scalar]  // Z2, then Y, then dZ2: capacity×outputs
-    var hiddenDelta: [Scalar]  // dA1, then dZ1: capacity×hidden
+    var hiddenDelta: [Scalar]  // dA1, then dZ1: capacity rows, hidden or (in `step`) deltaStride apart
     var outputScratch: [Scalar]  // W2ᵀ and column sums for ck_output_backward
+    /// The row stride of dZ1 in `step`: hidden rounded up to whole 32-byte
+    /// vectors, so the first layer's descent reads it with aligned loads.
+    let deltaStride: Int
 
     public init(for network: TwoLayerNetwork<Scalar>, capacity: Int) {
         self.capacity = capacity
         hidden = Array(repeating: 0, count: capacity * network.hiddenSize)
         output = Array(repeating: 0, count: capacity * network.outputSize)
-        hiddenDelta = Array(repeating: 0, count: capacity * network.hiddenSize)
+        deltaStride = Int(ck_delta_stride(Int64(network.hiddenSize)))
+        hiddenDelta = Array(repeating: 0, count: capacity * deltaStride)
         outputScratch = Array(
             repeating: 0, count: Int(ck_output_backward_scratch(Int64(network.hiddenSize), Int64(network.outputSize))))
     }
@@ -185,17 +189,19 @@ extension TwoLayerNetwork {
             descend(along: gradients, learningRate: learningRate)
             return loss
         }
-        let loss = backpropagate(on: images, of: data, workspace: &workspace, into: &gradients, firstLayer: firstLayer)
-        let (pixels, width, rate) = (Int64(inputSize), Int64(hiddenSize), Float(learningRate))
+        let stride = workspace.deltaStride
+        let loss = backpropagate(
+            on: images, of: data, workspace: &workspace, into: &gradients, deltaStride: stride, firstLayer: firstLayer)
+        let (pixels, width, rate, ldd) = (Int64(inputSize), Int64(hiddenSize), Float(learningRate), Int64(stride))
         workspace.hiddenDelta.withUnsafeBufferPointer { dZ1 in
             groups.start.withUnsafeBufferPointer { start in
                 groups.entries.withUnsafeBufferPointer { entries in
                     let (start, entries, delta) = (start.baseAddress, entries.baseAddress, dZ1.baseAddress!.floats)
                     if let firstLayer {
-                        ck_lined_grouped_descend(start, entries, pixels, delta, width, rate, firstLayer.body, firstLayer.side)
+                        ck_lined_grouped_descend(start, entries, pixels, delta, ldd, width, rate, firstLayer.body, firstLayer.side)
                     } else {
                         w1.withUnsafeMutableBufferPointer { w1 in
-                            ck_grouped_descend(start, entries, pixels, delta, width, rate, w1.baseAddress!.floats)
+                            ck_grouped_descend(start, entries, pixels, delta, ldd, width, rate, w1.baseAddress!.floats)
                         }
                     }
                 }
@@ -206,13 +212,18 @@ extension TwoLayerNetwork {
     }
 
     /// Everything of `gradient` but dW1: fills b1, W2 and b2 of `gradients`,
-    /// leaves dZ1 in `workspace.hiddenDelta` and returns the loss.
+    /// leaves dZ1 in `workspace.hiddenDelta`, rows `deltaStride` apart, and
+    /// returns the loss. A stride other than `hiddenSize` needs the Float C kernels.
     @_specialize(where Scalar == Float)
     func backpropagate(
         on images: [Int], of data: SparseImages, workspace: inout Workspace<Scalar>,
-        into gradients: inout Gradients<Scalar>, firstLayer: LinedWeights? = nil
+        into gradients: inout Gradients<Scalar>, deltaStride: Int? = nil, firstLayer: LinedWeights? = nil
     ) -> Scalar {
         let n = images.count
+        let deltaStride = deltaStride ?? hiddenSize
+        precondition(
+            deltaStride == hiddenSize || (Scalar.self == Float.self && !data.usesReferenceKernels && deltaStride >= hiddenSize),
+            "a padded dZ1 is for the Float C kernels")
         forward(.indices(images), of: data, workspace: &workspace, probabilities: true, firstLayer: firstLayer)
         let loss = Activations.crossEntropy(
             probabilities: workspace.output, images: images, labels: data.labels, columns: outputSize)
@@ -239,7 +250,7 @@ extension TwoLayerNetwork {
                                             ck_output_backward(
                                                 a1.baseAddress!.floats, dZ2.floats, w2.baseAddress!.floats, Int64(n), h, o,
                                                 dW2.baseAddress!.floats, db2.baseAddress!.floats, dZ1.baseAddress!.floats,
-                                                db1.baseAddress!.floats, scratch.baseAddress!.floats)
+                                                Int64(deltaStride), db1.baseAddress!.floats, scratch.baseAddress!.floats)
                                         }
                                     }
                                 }
