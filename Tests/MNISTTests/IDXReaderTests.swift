@@ -142,6 +142,24 @@ struct IDXReaderTests {
         #expect(error!.description.hasPrefix("\(images): corrupt gzip stream"))
     }
 
+    @Test("a wrong CRC-32 or length in the gzip trailer is an error, in both readers", arguments: [(8, "incorrect data check"), (4, "incorrect length check")])
+    func gzipTrailer(offsetFromEnd: Int, reason: String) throws {
+        let files = try IDXFiles()
+        defer { files.remove() }
+        // Over two 1 MiB pieces, so the checksum runs a piece behind the inflating.
+        var gz = IDXFiles.gzip(IDXFiles.images(count: 3000, fill: { UInt8(($0 * 7919) % 251) }))
+        gz[gz.count - offsetFromEnd] ^= 0x01
+        let images = try files.write("images.gz", gz)
+        let labels = try files.write("labels", IDXFiles.labels(Array(repeating: 1, count: 3000)))
+        #expect(throws: MNISTError.corruptGzip(path: images, reason: reason)) { try ImageSet.read(images: images, labels: labels) }
+        #expect(throws: MNISTError.corruptGzip(path: images, reason: reason)) {
+            try ImageSet.stream(images: images, labels: labels) { _ in }
+        }
+        gz[gz.count - offsetFromEnd] ^= 0x01
+        try files.write("images.gz", gz)
+        #expect(try ImageSet.read(images: images, labels: labels).count == 3000)
+    }
+
     @Test func truncatedGzip() throws {
         let files = try IDXFiles()
         defer { files.remove() }
