@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 
@@ -39,6 +40,22 @@ struct ActivationTests {
     func nanLogit() {
         #expect(Activations.softmax([Float(1), .nan, 2]).allSatisfy { $0.isNaN })
         #expect(Activations.softmax([Float.nan, 1, 2]).allSatisfy { $0.isNaN })
+    }
+
+    @Test("the evaluation's C argmax count agrees with the Swift argmax, ties and NaNs included", arguments: [1, 2, 10, 13])
+    func argmaxCount(columns: Int) {
+        var random = RandomSource(seed: UInt64(columns))
+        let rows = 500
+        // Few distinct values, so ties are common; some NaNs.
+        var z: [Float] = (0 ..< rows * columns).map { _ in Float(random.uniformIndex(below: 4)) }
+        for i in stride(from: 3, to: z.count, by: 17) { z[i] = .nan }
+        var predicted: [UInt8] = []
+        Activations.argmaxRows(z, rows: rows, columns: columns, into: &predicted)
+        for shift in 0 ..< columns {
+            let labels = predicted.enumerated().map { UInt8(($0.offset % 3 == 0 ? Int($0.element) : Int($0.element) + shift) % columns) }
+            let expected = zip(predicted, labels).count { $0 == $1 }
+            #expect(ck_count_argmax_matches(z, Int64(rows), Int64(columns), labels) == expected)
+        }
     }
 
     @Test("cross-entropy is −mean log(y_t + 1e-7)")

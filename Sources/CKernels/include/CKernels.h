@@ -101,6 +101,10 @@ void ck_sigmoid(float *y, int64_t count);
 /// (rows x columns) row-major matrix; huge logits cannot overflow, a NaN stays NaN.
 void ck_softmax_rows(float *z, int64_t rows, int64_t columns);
 
+/// How many of the (rows x columns) row-major z's rows have their largest element
+/// (the first one on ties; a NaN is never the largest) at index labels[r].
+int64_t ck_count_argmax_matches(const float *z, int64_t rows, int64_t columns, const uint8_t *labels);
+
 /// Which implementation the calls above use: "avx2+fma" or "portable".
 const char *ck_implementation(void);
 
