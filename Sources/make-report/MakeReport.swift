@@ -196,10 +196,11 @@ struct MakeReport: ParsableCommand {
     typealias DrawnImage = (image: GalleryImage, files: [(ImageFormat, [UInt8])])
 
     /// The pictures to draw after training, slowest first so that the two
-    /// cores finish together (seconds per PNG at scale 2, one core each: loss
-    /// curve 0.10-0.12, hidden units 0.06-0.08, accuracy 0.04-0.06, confusion
-    /// matrix and misclassified digits 0.04; the diagram, 0.12-0.13, is
-    /// usually drawn during training).
+    /// cores finish together (seconds per PNG at scale 2 on one core, scene,
+    /// drawing and encoding: loss curve 0.12-0.13, hidden units 0.08,
+    /// accuracy and confusion matrix 0.05, misclassified digits 0.04; the
+    /// diagram, 0.15-0.17, is drawn while the data loads unless it shows the
+    /// trained weights).
     static let slowestFirst = [
         "loss_curve", "hidden_units", "training_accuracy", "confusion_matrix", "misclassified", "network_architecture",
     ]
