@@ -1,4 +1,5 @@
 import CKernels
+
 /// Whole-set evaluation, in chunks so the scratch space stays small.
 extension TwoLayerNetwork {
     static var evaluationChunk: Int { 1000 }
