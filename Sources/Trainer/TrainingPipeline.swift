@@ -6,8 +6,9 @@ import Foundation
 /// - it prepares the mini-batches ahead (draws them, groups their entries
 ///   by pixel) into a ring of `slots` reusable batches;
 /// - it runs the per-epoch evaluations, cut into chunks of 1,000 images,
-///   whenever the ring is full. When training ends, the training thread
-///   takes chunks too, so the last evaluations finish on both cores.
+///   whenever the ring is full. The training thread takes a chunk whenever
+///   it would otherwise wait for a batch, and when training ends, so the
+///   last evaluations finish on both cores.
 ///
 /// Each evaluation reads its own copy of the weights, batches come out in
 /// the order they were drawn, and chunk counts add up the same in any order:
@@ -36,6 +37,8 @@ final class TrainingPipeline: @unchecked Sendable {
     private var helperRunning = false
     private var helperWaiting = false
     private var trainerWaiting = false
+    /// The training thread's evaluation scratch (only that thread touches it).
+    private var trainerWorkspace: Workspace<Float>?
 
     /// One evaluation point being computed.
     private struct PendingEvaluation {
@@ -94,6 +97,13 @@ final class TrainingPipeline: @unchecked Sendable {
         }
         condition.lock()
         while ready.isEmpty {
+            // The helper is behind: run an evaluation chunk instead of sleeping.
+            if !cancelled, nextChunk < chunks.count {
+                condition.unlock()
+                runChunk(workspace: &trainerWorkspace)
+                condition.lock()
+                continue
+            }
             trainerWaiting = true
             condition.wait()
             trainerWaiting = false
