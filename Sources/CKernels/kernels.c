@@ -84,13 +84,49 @@ int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t row
     return total;
 }
 
-// A counting sort: count each pixel's entries, prefix-sum the counts into
-// start, then scatter. Within a pixel the entries keep the batch order.
-// `restrict` matters here: without it every store into entries or start
-// could alias the image arrays, and the loops reload everything (2x slower).
+enum { kScratchEntries = 131072 };
+
+int64_t ck_group_scratch(int64_t pixels, int64_t rowCount) {
+    return pixels > 0 && rowCount > 0 && rowCount <= kScratchEntries / pixels ? pixels * rowCount : 0;
+}
+
+// Buckets: pixel p's bucket is scratch[p * rowCount ...], with start[p] as its
+// cursor (a pixel can't have more entries than the batch has rows). One pass
+// over the images drops each entry into its bucket; a second over the pixels
+// copies the buckets out, in order, and turns the cursors into starts.
+static void group_in_buckets(const int32_t *restrict rowStart, const uint16_t *restrict column,
+                             const uint8_t *restrict value, const int64_t *restrict rows, int64_t rowCount,
+                             int64_t pixels, int32_t *restrict start, ck_entry *restrict entries,
+                             ck_entry *restrict scratch) {
+    for (int64_t p = 0; p < pixels; p++) start[p] = (int32_t)(p * rowCount);
+    for (int64_t r = 0; r < rowCount; r++) {
+        prefetch_ahead(rowStart, column, value, rows, r, rowCount);
+        const int32_t first = rowStart[rows[r]], end = rowStart[rows[r] + 1];
+        const uint32_t sample = (uint32_t)r << 8;
+        for (int32_t e = first; e < end; e++) scratch[start[column[e]]++] = (ck_entry){sample | value[e]};
+    }
+    int32_t k = 0;
+    for (int64_t p = 0; p < pixels; p++) {
+        const int32_t bucket = (int32_t)(p * rowCount), n = start[p] - bucket;
+        start[p] = k;
+        memcpy(entries + k, scratch + bucket, (size_t)n * sizeof(ck_entry));
+        k += n;
+    }
+    start[pixels] = k;
+}
+
+// Without a scratch, a counting sort: count each pixel's entries, prefix-sum
+// the counts into start, then scatter. Within a pixel the entries keep the
+// batch order. `restrict` matters here: without it every store into entries
+// or start could alias the image arrays, and the loops reload everything (2x
+// slower).
 void ck_group_by_pixel(const int32_t *restrict rowStart, const uint16_t *restrict column, const uint8_t *restrict value,
                        const int64_t *restrict rows, int64_t rowCount, int64_t pixels,
-                       int32_t *restrict start, ck_entry *restrict entries) {
+                       int32_t *restrict start, ck_entry *restrict entries, ck_entry *restrict scratch) {
+    if (scratch && ck_group_scratch(pixels, rowCount) > 0) {
+        group_in_buckets(rowStart, column, value, rows, rowCount, pixels, start, entries, scratch);
+        return;
+    }
     memset(start, 0, (size_t)(pixels + 1) * sizeof(int32_t));
     for (int64_t r = 0; r < rowCount; r++) {
         prefetch_ahead(rowStart, column, value, rows, r, rowCount);
@@ -693,7 +729,7 @@ int ck_sparse_transpose_times_dense(const int32_t *rowStart, const uint16_t *col
     int32_t *start = malloc((size_t)(pixels + 1) * sizeof(int32_t));
     ck_entry *entries = malloc((size_t)(total > 0 ? total : 1) * sizeof(ck_entry));
     if (!start || !entries) { free(start); free(entries); return 0; }
-    ck_group_by_pixel(rowStart, column, value, rows, rowCount, pixels, start, entries);
+    ck_group_by_pixel(rowStart, column, value, rows, rowCount, pixels, start, entries, NULL);
     grouped_times_dense(start, entries, delta, width, width, pixels, 0, 0, grad);
     free(start);
     free(entries);

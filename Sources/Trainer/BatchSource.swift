@@ -1,3 +1,5 @@
+import CKernels
+
 /// One mini-batch, ready for `TwoLayerNetwork.step`: its image indices and
 /// its entries grouped by pixel. A class, so that the pipeline can hand the
 /// same storage back and forth without copying it.
@@ -19,6 +21,9 @@ struct BatchSource {
     private let batchSize: Int
     /// Batches not yet handed out.
     private(set) var remaining: Int
+    /// `SparseImages.group`'s working memory, reused by every batch (the
+    /// thread that fills batches keeps it in its own cache).
+    private var scratch: [ck_entry] = []
 
     init(random: RandomSource, data: SparseImages, batchSize: Int, count: Int) {
         self.random = random
@@ -32,6 +37,6 @@ struct BatchSource {
         precondition(remaining > 0, "no batches left")
         batch.images = (0 ..< batchSize).map { _ in random.uniformIndex(below: data.count) }
         remaining -= 1
-        data.group(batch.images, into: &batch.groups)
+        data.group(batch.images, into: &batch.groups, scratch: &scratch)
     }
 }

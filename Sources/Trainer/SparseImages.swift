@@ -195,8 +195,23 @@ extension SparseImages {
     }
 
     /// Regroups the entries of `images` (a mini-batch, repeats allowed) by
-    /// pixel, for `TwoLayerNetwork.step`.
+    /// pixel, for `TwoLayerNetwork.step`. `scratch` is working memory for
+    /// small batches that the calling thread keeps from batch to batch (see
+    /// `ck_group_by_pixel`); the groups are the same with or without it.
+    func group(_ images: [Int], into groups: inout PixelGroups, scratch: inout [ck_entry]) {
+        let needed = Int(ck_group_scratch(Int64(pixelCount), Int64(images.count)))
+        if scratch.count < needed { scratch = Array(repeating: ck_entry(), count: needed) }
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            group(images, into: &groups, scratch: needed > 0 ? scratch.baseAddress : nil)
+        }
+    }
+
+    /// The same without the scratch: a counting sort straight into `groups`.
     func group(_ images: [Int], into groups: inout PixelGroups) {
+        group(images, into: &groups, scratch: nil)
+    }
+
+    private func group(_ images: [Int], into groups: inout PixelGroups, scratch: UnsafeMutablePointer<ck_entry>?) {
         precondition(groups.start.count == pixelCount + 1)
         let count = ImageSelection.indices(images).withRows { rows, _, n in Int(ck_entry_count(rowStart, rows, n)) }
         if groups.entries.count < count {
@@ -206,7 +221,8 @@ extension SparseImages {
         ImageSelection.indices(images).withRows { rows, _, n in
             groups.start.withUnsafeMutableBufferPointer { start in
                 groups.entries.withUnsafeMutableBufferPointer { entries in
-                    ck_group_by_pixel(rowStart, column, value, rows, n, Int64(pixelCount), start.baseAddress, entries.baseAddress)
+                    ck_group_by_pixel(
+                        rowStart, column, value, rows, n, Int64(pixelCount), start.baseAddress, entries.baseAddress, scratch)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 
 @testable import Trainer
@@ -79,8 +80,8 @@ struct GradientTests {
         #expect(zip(fast.w1, slow.w1).allSatisfy { abs(Double($0) - $1) <= 1e-4 * largest + 1e-9 })
     }
 
-    @Test("a batch grouped by pixel lists each pixel's values in batch order")
-    func grouping() {
+    @Test("a batch grouped by pixel lists each pixel's values in batch order", arguments: [false, true])
+    func grouping(withScratch: Bool) {
         let pixels = 30
         let data = randomImages(count: 9, pixels: pixels, classes: 3, seed: 4)
         let dense = (0 ..< data.count).map { image in
@@ -90,7 +91,13 @@ struct GradientTests {
         }
         let batch = [3, 0, 8, 3, 5]  // image 3 twice, as sampling with replacement allows
         var groups = PixelGroups(pixelCount: pixels)
-        data.group(batch, into: &groups)
+        if withScratch {
+            var scratch: [ck_entry] = []
+            data.group(batch, into: &groups, scratch: &scratch)
+            #expect(scratch.count == pixels * batch.count)  // the buckets were used
+        } else {
+            data.group(batch, into: &groups)
+        }
         #expect(groups.count == batch.reduce(0) { $0 + Int(data.rowStart[$1 + 1] - data.rowStart[$1]) })
         for p in 0 ..< pixels {
             let listed = groups.entries[Int(groups.start[p]) ..< Int(groups.start[p + 1])].map { (Int($0.bits >> 8), UInt8($0.bits & 0xFF)) }
@@ -99,6 +106,27 @@ struct GradientTests {
             #expect(listed.map(\.1) == expected.map(\.1))
         }
         #expect(groups.start[pixels] == Int32(groups.count))
+    }
+
+    // 167 rows of 784 pixels fit the 131,072-entry scratch, 168 do not (the
+    // counting sort then runs even though a scratch was passed).
+    @Test("grouping through the scratch's buckets gives the counting sort's groups", arguments: [1, 2, 100, 167, 168, 300])
+    func groupingWaysAgree(batchSize: Int) {
+        let pixels = 784
+        let data = randomImages(count: 200, pixels: pixels, classes: 10, seed: UInt64(batchSize))
+        var random = RandomSource(seed: 5)
+        var scratch: [ck_entry] = []
+        for round in 0 ..< 3 {  // the same scratch serves batch after batch
+            let batch = (0 ..< batchSize).map { _ in random.uniformIndex(below: data.count) }
+            var sorted = PixelGroups(pixelCount: pixels)
+            data.group(batch, into: &sorted)
+            var bucketed = PixelGroups(pixelCount: pixels)
+            data.group(batch, into: &bucketed, scratch: &scratch)
+            #expect(scratch.count == (batchSize <= 167 ? pixels * batchSize : 0), "round \(round)")
+            #expect(bucketed.count == sorted.count)
+            #expect(bucketed.start == sorted.start)
+            #expect(bucketed.entries.prefix(bucketed.count).map(\.bits) == sorted.entries.prefix(sorted.count).map(\.bits))
+        }
     }
 
     @Test("one fused SGD step gives exactly the weights of gradient then descend", arguments: [50, 9, 11, 12, 13, 16])

@@ -45,11 +45,25 @@ typedef struct { uint32_t bits; } ck_entry;
 /// How many entries images rows[0 ..< rowCount] hold together.
 int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t rowCount);
 
-/// The batch's entries regrouped by pixel (a counting sort): pixel p's entries
-/// are entries[start[p] ..< start[p + 1]], in batch order. start holds
-/// pixels + 1 values; entries holds ck_entry_count(...); rowCount <= CK_MAX_BATCH.
+/// The batch's entries regrouped by pixel: pixel p's entries are
+/// entries[start[p] ..< start[p + 1]], in batch order. start holds pixels + 1
+/// values; entries holds ck_entry_count(...); rowCount <= CK_MAX_BATCH.
+///
+/// With `scratch` (ck_group_scratch(pixels, rowCount) entries, which is 0 for
+/// big batches: pass NULL then) the entries are read once, dropped into one
+/// bucket of rowCount places per pixel in the scratch, and the buckets copied
+/// out in pixel order. Without it, a counting sort reads them twice and
+/// scatters them straight into `entries`. Both give the same result; the
+/// scratch way is faster when `entries` is written on one core and read on
+/// another, as in the trainer's pipeline, because each of its lines is then
+/// written once, in order.
 void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const uint8_t *value,
-                       const int64_t *rows, int64_t rowCount, int64_t pixels, int32_t *start, ck_entry *entries);
+                       const int64_t *rows, int64_t rowCount, int64_t pixels, int32_t *start, ck_entry *entries,
+                       ck_entry *scratch);
+
+/// How many entries `ck_group_by_pixel`'s scratch needs: pixels * rowCount
+/// while that is at most 131,072 (512 KB, half this machine's L2), else 0.
+int64_t ck_group_scratch(int64_t pixels, int64_t rowCount);
 
 /// The first layer's SGD step from a grouped batch: w -= rate * X^T * delta,
 /// touching only the rows of w (pixels x width) whose pixel has entries.
