@@ -62,7 +62,7 @@ void ck_group_by_pixel(const int32_t *rowStart, const uint16_t *column, const ui
                        ck_entry *scratch);
 
 /// How many entries `ck_group_by_pixel`'s scratch needs: pixels * rowCount
-/// while that is at most 131,072 (512 KB, half this machine's L2), else 0.
+/// while that is at most 131,072 (512 KB, the L2 of one core here), else 0.
 int64_t ck_group_scratch(int64_t pixels, int64_t rowCount);
 
 /// The first layer's SGD step from a grouped batch: w -= rate * X^T * delta,
