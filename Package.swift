@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "Render", targets: ["Render"]),
+        .library(name: "TrainingData", targets: ["TrainingData"]),
         .library(name: "Gallery", targets: ["Gallery"]),
         .library(name: "Report", targets: ["Report"]),
     ],
@@ -53,6 +54,9 @@ let package = Package(
             dependencies: ["COpenBLAS", "CKernels", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: alwaysOptimised),
 
+        // MARK: The data as make-report loads it, with its decoded cache
+        .target(name: "TrainingData", dependencies: ["MNIST", "Trainer"], swiftSettings: alwaysOptimised),
+
         // MARK: Pictures: chart models (plain values, pure layout) and the Cairo canvas
         .target(name: "Charts"),
         .target(name: "CPNGCodec", dependencies: ["CPNG"]),
@@ -68,13 +72,14 @@ let package = Package(
         .executableTarget(
             name: "make-report",
             dependencies: [
-                "MNIST", "Trainer", "Charts", "Gallery", "Render", "Report",
+                "MNIST", "Trainer", "TrainingData", "Charts", "Gallery", "Render", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: Tests
         .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
+        .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(
             name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST"],

@@ -34,6 +34,21 @@ int64_t ck_count_nonzero(const uint8_t *restrict pixels, int64_t images, int64_t
     return total;
 }
 
+int64_t ck_check_rows(const int32_t *restrict rowStart, int64_t images, const uint16_t *restrict column,
+                      const uint8_t *restrict value, int64_t entries, int64_t pixelCount) {
+    if (images < 0 || rowStart[0] != 0 || rowStart[images] != entries) return -2;
+    for (int64_t i = 0; i < images; i++) {
+        int64_t start = rowStart[i], end = rowStart[i + 1];
+        if (end < start || end > entries || end - start > pixelCount) return i;
+        if (end == start) continue;
+        // Branch-free over the row, so that the compiler vectorises it.
+        int bad = value[start] == 0;
+        for (int64_t k = start + 1; k < end; k++) bad |= (column[k] <= column[k - 1]) | (value[k] == 0);
+        if (bad || column[end - 1] >= pixelCount) return i;
+    }
+    return -1;
+}
+
 // Eight pixels at a time: most 8-byte words of a digit are all background
 // and are skipped with one test; the others are scanned byte by byte.
 static void compress_rows_portable(const uint8_t *restrict pixels, int64_t images, int64_t pixelCount,

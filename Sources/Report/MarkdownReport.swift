@@ -111,7 +111,10 @@ public enum MarkdownReport {
         doc.line("## Timings")
         doc.blank()
         doc.table(["stage", "seconds"], [
-            ["load (read and inflate the four IDX files, training images straight into sparse rows)", String(format: "%.3f", t.load)],
+            [context.loadedFromCache
+                ? "load (the decoded copy of the four IDX files from make-report's cache: sparse training rows, test pixels)"
+                : "load (read and inflate the four IDX files, training images straight into sparse rows)",
+             String(format: "%.3f", t.load)],
             ["train (\(grouped(config.iterations)) SGD iterations)", String(format: "%.3f", t.train)],
             ["evaluate (\(run.epochs.count) full-set evaluations, on a second thread alongside training)", String(format: "%.3f", t.evaluate)],
             ["render (after training; a picture that needs only the test set is drawn while the data loads)", String(format: "%.3f", t.render)],

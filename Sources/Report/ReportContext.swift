@@ -21,15 +21,18 @@ public struct ReportContext: Sendable {
     public var facts: [(String, String)]
     public var images: [Image]
     public var dataDirectory: String
+    /// The data came from make-report's decoded copy, not from inflating the files.
+    public var loadedFromCache: Bool
     public var command: String
 
     public init(run: TrainingRun, stageTimings: StageTimings, facts: [(String, String)], images: [Image],
-                dataDirectory: String, command: String) {
+                dataDirectory: String, loadedFromCache: Bool = false, command: String) {
         self.run = run
         self.stageTimings = stageTimings
         self.facts = facts
         self.images = images
         self.dataDirectory = dataDirectory
+        self.loadedFromCache = loadedFromCache
         self.command = command
     }
 }

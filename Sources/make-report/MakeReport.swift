@@ -6,6 +6,7 @@ import MNIST
 import Render
 import Report
 import Trainer
+import TrainingData
 
 /// Trains the two-layer network on MNIST, draws the gallery and writes the
 /// Markdown report: `swift run make-report`.
@@ -36,6 +37,14 @@ struct MakeReport: ParsableCommand {
 
     @Option(help: ArgumentHelp("Also write the whole run as JSON to this path.", valueName: "path"))
     var metricsJson: String?
+
+    @Option(help: ArgumentHelp(
+        "Folder for the decoded copy of the data that later runs read instead of inflating the files. (default: $XDG_CACHE_HOME/make-report or ~/.cache/make-report)",
+        valueName: "path"))
+    var cacheDir: String?
+
+    @Flag(help: "Read the data files themselves, and neither read nor write the cache.")
+    var noCache = false
 
     // MARK: Recipe
 
@@ -91,6 +100,14 @@ struct MakeReport: ParsableCommand {
         }
         guard scale.isFinite, scale > 0, scale <= 8 else { throw ValidationError("--scale must be above 0 and at most 8, got \(scale)") }
         guard !formats.isEmpty else { throw ValidationError("--format needs at least one of png, svg, pdf") }
+        if cacheDir != nil, noCache { throw ValidationError("--cache-dir and --no-cache contradict each other") }
+        if cacheDir?.isEmpty == true { throw ValidationError("--cache-dir must not be empty") }
+    }
+
+    /// The data cache the options ask for, if any.
+    var dataCache: DataCache? {
+        if noCache { return nil }
+        return (cacheDir ?? DataCache.defaultDirectory()).map(DataCache.init(directory:))
     }
 
     var trainingConfiguration: TrainingConfiguration {
@@ -141,9 +158,9 @@ struct MakeReport: ParsableCommand {
         let early = ResultSlots<[DrawnImage]>(count: 1)
         let earlyDone = DispatchGroup()
         console.status("Loading \(dataDir)")
-        let canvas: CairoCanvas, test: ImageSet, run: TrainingRun, load: Double
+        let canvas: CairoCanvas, test: ImageSet, run: TrainingRun, load: Double, loadedFromCache: Bool
         do {  // the training set (27 MB of sparse rows) goes at the end of this block, before the pictures are drawn
-            let data = try TrainingData.load(from: dataDir) { [formats] test in
+            let data = try TrainingData.load(from: dataDir, cache: dataCache) { [formats] test in
                 DispatchQueue.global(qos: .userInitiated).async(group: earlyDone) {
                     canvasReady.wait()
                     guard case .success(let canvas)? = canvasSlot[0] else { return }  // reported below
@@ -154,7 +171,14 @@ struct MakeReport: ParsableCommand {
                 }
             }
             load = clock.lap()
-            console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(dataDir) in \(String(format: "%.2f", load)) s")
+            let source: String
+            loadedFromCache = if case .cache = data.origin { true } else { false }
+            switch data.origin {
+            case let .cache(path): source = "\(dataDir) (decoded copy: \(path))"
+            case let .files(note?): source = "\(dataDir) (cache: \(note))"
+            case .files(nil): source = dataDir
+            }
+            console.info("Loaded \(data.train.count) training and \(data.test.count) test images from \(source) in \(String(format: "%.2f", load)) s")
             canvasReady.wait()
             canvas = try canvasSlot[0]!.get()
 
@@ -181,7 +205,7 @@ struct MakeReport: ParsableCommand {
         let context = ReportContext(
             run: run, stageTimings: timings, facts: SystemFacts.collect(configuration: config, version: Self.version),
             images: images.map { ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor) },
-            dataDirectory: dataDir, command: commandLine)
+            dataDirectory: dataDir, loadedFromCache: loadedFromCache, command: commandLine)
         files.add(report, text: MarkdownReport.render(context))
         if let metricsJson { files.add(metricsJson, try MetricsJSON(run: run, stageTimings: timings).encoded()) }
         try files.commit()

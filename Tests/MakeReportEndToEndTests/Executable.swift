@@ -23,8 +23,11 @@ struct Executable {
     }
 
     /// `make-report arguments…` in `directory`; `shellPrefix` (like `ulimit -f 100;`) runs it through sh.
+    /// The data cache's default folder is `cacheHome/make-report` (`XDG_CACHE_HOME`), by default a
+    /// folder of this run's own that goes with it: no test reads or fills the user's cache.
     static func run(
-        _ arguments: [String], in directory: URL, shellPrefix: String? = nil, interruptAfter marker: String? = nil
+        _ arguments: [String], in directory: URL, shellPrefix: String? = nil, interruptAfter marker: String? = nil,
+        cacheHome: String? = nil
     ) throws -> Result {
         let process = Process()
         if let shellPrefix {
@@ -40,6 +43,9 @@ struct Executable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("make-report-output-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = cacheHome ?? folder.appendingPathComponent("cache").path
+        process.environment = environment
         let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)

@@ -96,6 +96,65 @@ struct MakeReportTests {
         #expect(withoutTimings(before["notes/summary.md"]) == withoutTimings(after["notes/summary.md"]))
     }
 
+    @Test("a second run reads the decoded data from the cache and gives the same run")
+    func cache() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let cacheHome = scratch.path("xdg")
+        func run(_ extra: [String]) throws -> (Executable.Result, [String: Data]) {
+            let result = try Executable.run(
+                Self.arguments(scratch, extra: ["--metrics-json", scratch.path("run.json")] + extra), in: scratch.url, cacheHome: cacheHome)
+            #expect(result.status == 0, "\(result.stderr)")
+            return (result, try scratch.snapshot().filter { !$0.key.hasPrefix("xdg/") })
+        }
+        // The first run inflates the files and writes the copy into $XDG_CACHE_HOME/make-report.
+        let (first, cold) = try run([])
+        #expect(first.stdout.contains("(cache: no cache yet; wrote \(cacheHome)/make-report/mnist-"), "\(first.stdout)")
+        let cached = try FileManager.default.contentsOfDirectory(atPath: cacheHome + "/make-report")
+        #expect(cached.count == 1 && cached[0].hasSuffix(".cache"), "\(cached)")
+        // The second reads it: the same pictures byte for byte, the same run apart from the timings.
+        let (second, warm) = try run([])
+        #expect(second.stdout.contains("(decoded copy: \(cacheHome)/make-report/\(cached[0]))"), "\(second.stdout)")
+        for name in cold.keys where name.hasSuffix(".png") { #expect(cold[name] == warm[name], "\(name)") }
+        func withoutTimings(_ data: Data?) throws -> Data {
+            var json = try JSONSerialization.jsonObject(with: data ?? Data()) as? [String: Any] ?? [:]
+            #expect(json["losses"] != nil && json["timings"] != nil)
+            json["timings"] = nil
+            json["epochs"] = (json["epochs"] as? [[String: Any]])?.map { $0.filter { $0.key != "elapsed" } }
+            return try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        }
+        #expect(try withoutTimings(cold["run.json"]) == withoutTimings(warm["run.json"]))
+        #expect(String(decoding: warm["notes/summary.md"] ?? Data(), as: UTF8.self).contains("the decoded copy of the four IDX files"))
+        // --no-cache reads the files and leaves the cache alone; --cache-dir puts it elsewhere.
+        let (uncached, _) = try run(["--no-cache"])
+        #expect(!uncached.stdout.contains("cache"), "\(uncached.stdout)")
+        let (elsewhere, _) = try run(["--cache-dir", scratch.path("other")])
+        #expect(elsewhere.stdout.contains("wrote \(scratch.path("other"))/mnist-"), "\(elsewhere.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cacheHome + "/make-report") == cached)
+    }
+
+    @Test("a damaged cache file is read past and replaced; an unwritable cache folder only costs the copy")
+    func damagedCache() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let folder = scratch.path("cache")
+        let first = try Executable.run(Self.arguments(scratch, extra: ["--cache-dir", folder]), in: scratch.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        let file = folder + "/" + (try FileManager.default.contentsOfDirectory(atPath: folder)[0])
+        let good = try Data(contentsOf: URL(fileURLWithPath: file))
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: file))
+        let second = try Executable.run(Self.arguments(scratch, extra: ["--cache-dir", folder]), in: scratch.url)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("(cache: \(file) is damaged ("), "\(second.stdout)")
+        #expect(second.stdout.contains("; wrote \(file))"), "\(second.stdout)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == good)
+        // A cache folder under a regular file cannot be made; the run goes on without it.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: scratch.path("plain")))
+        let third = try Executable.run(Self.arguments(scratch, extra: ["--cache-dir", scratch.path("plain/cache")]), in: scratch.url)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stdout.contains("(cache: no cache yet; could not write it: cannot create \(scratch.path("plain/cache"))"), "\(third.stdout)")
+    }
+
     @Test("on a terminal, progress is one line redrawn in place")
     func terminal() throws {
         let scratch = try Scratch()
@@ -139,7 +198,8 @@ struct MakeReportTests {
                      "--iterations <n> SGD iterations. (default: 10000)", "--learning-rate <rate> SGD learning rate. (default: 0.1)",
                      "--hidden <n> Hidden units. (default: 50)", "(default: 600)", "--batch-size <n>", "(default: 100)",
                      "--seed <n>", "(default: 42)", "--format <format>", "(values: png, svg, pdf; default: png)",
-                     "--scale <factor>", "(default: 2.0)", "--metrics-json <path>", "--quiet", "--weighted-edges"] {
+                     "--scale <factor>", "(default: 2.0)", "--metrics-json <path>", "--quiet", "--weighted-edges",
+                     "--cache-dir <path>", "(default: $XDG_CACHE_HOME/make-report or ~/.cache/make-report)", "--no-cache"] {
             #expect(help.contains(text), "\(text)")
         }
     }
@@ -159,6 +219,8 @@ struct MakeReportTests {
         (["--learning-rate", "-0.1"], "--learning-rate"),
         (["--format", "gif"], "gif"),
         (["--scale", "0"], "--scale"),
+        (["--cache-dir", "c", "--no-cache"], "--cache-dir and --no-cache contradict each other"),
+        (["--cache-dir", ""], "--cache-dir must not be empty"),
     ])
     func usage(arguments: [String], message: String) throws {
         let scratch = try Scratch()

@@ -57,6 +57,16 @@ struct MarkdownReportTests {
         }
     }
 
+    @Test("the load row says where the data came from")
+    func loadSource() {
+        var context = ReportFixture.context
+        #expect(MarkdownReport.render(context).contains("| load (read and inflate the four IDX files, training images straight into sparse rows) | 0.250 |"))
+        context.loadedFromCache = true
+        let markdown = MarkdownReport.render(context)
+        #expect(markdown.contains("| load (the decoded copy of the four IDX files from make-report's cache: sparse training rows, test pixels) | 0.250 |"))
+        #expect(!markdown.contains("inflate"))
+    }
+
     @Test("the report states the results of the run it is given")
     func content() {
         let markdown = MarkdownReport.render(ReportFixture.context)

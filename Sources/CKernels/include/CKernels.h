@@ -20,6 +20,14 @@ int64_t ck_count_nonzero(const uint8_t *pixels, int64_t images, int64_t pixelCou
 void ck_compress_rows(const uint8_t *pixels, int64_t images, int64_t pixelCount, const int32_t *rowStart,
                       uint16_t *column, uint8_t *value);
 
+/// Checks rows that come from outside (a cache file) against what the two
+/// calls above make: rowStart[0] = 0, rowStart[images] = entries, rows that
+/// never go back and hold at most pixelCount entries, strictly increasing
+/// columns below pixelCount, values that are not 0. Returns the first image
+/// that breaks a rule, or -1 when all hold (and -2 when the ends are wrong).
+int64_t ck_check_rows(const int32_t *rowStart, int64_t images, const uint16_t *column, const uint8_t *value,
+                      int64_t entries, int64_t pixelCount);
+
 /// out[r, :] = bias + sum_p (val/255) * w[col, :] over the entries of image
 /// rows[r] (or firstRow + r when rows is NULL), for r < rowCount.
 /// w is (pixels x width), out is (rowCount x width), both row-major.
