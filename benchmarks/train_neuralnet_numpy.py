@@ -8,26 +8,44 @@ the way the notebook writes it (oreilly-japan/deep-learning-from-scratch,
 ch04/two_layer_net.py and train_neuralnet.py), plus what make-report also does:
 read the gzip files and save the accuracy chart's numbers.
 
-usage: train_neuralnet_numpy.py DATA_DIR [--seed N]
+With --cache PATH it loads data the way the book's dataset/mnist.py does: from a
+pickle of the decoded uint8 arrays (its mnist.pkl), written from the gzip files on
+the first run; make-report's own cache is the counterpart.
+
+usage: train_neuralnet_numpy.py DATA_DIR [--seed N] [--cache PATH]
 """
 import argparse
 import gzip
 import os
+import pickle
 import sys
 import time
 
 import numpy as np
 
+FILES = {"train_img": "train-images-idx3-ubyte.gz", "train_label": "train-labels-idx1-ubyte.gz",
+         "test_img": "t10k-images-idx3-ubyte.gz", "test_label": "t10k-labels-idx1-ubyte.gz"}
 
-def load_images(path):
+
+def read_idx(path, offset):
     with gzip.open(path, "rb") as f:
-        data = np.frombuffer(f.read(), np.uint8, offset=16)
-    return data.reshape(-1, 784).astype(np.float64) / 255.0
+        return np.frombuffer(f.read(), np.uint8, offset=offset)
 
 
-def load_labels(path):
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64)
+def load_mnist(data_dir, cache=None):
+    """The four arrays as uint8 (images 784 wide), from `cache` when it exists."""
+    if cache and os.path.exists(cache):
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    dataset = {key: read_idx(os.path.join(data_dir, name), 16 if key.endswith("img") else 8)
+               for key, name in FILES.items()}
+    for key in ("train_img", "test_img"):
+        dataset[key] = dataset[key].reshape(-1, 784)
+    if cache:
+        with open(cache + ".tmp", "wb") as f:
+            pickle.dump(dataset, f, -1)
+        os.replace(cache + ".tmp", cache)
+    return dataset
 
 
 def sigmoid(x):
@@ -84,13 +102,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--cache", help="pickle of the decoded arrays (the book's mnist.pkl)")
     args = parser.parse_args()
     start = time.perf_counter()
-    d = args.data_dir
-    x_train = load_images(os.path.join(d, "train-images-idx3-ubyte.gz"))
-    t_train = load_labels(os.path.join(d, "train-labels-idx1-ubyte.gz"))
-    x_test = load_images(os.path.join(d, "t10k-images-idx3-ubyte.gz"))
-    t_test = load_labels(os.path.join(d, "t10k-labels-idx1-ubyte.gz"))
+    dataset = load_mnist(args.data_dir, args.cache)
+    x_train, x_test = (dataset[key].astype(np.float64) / 255.0 for key in ("train_img", "test_img"))
+    t_train, t_test = (dataset[key].astype(np.int64) for key in ("train_label", "test_label"))
 
     rng = np.random.default_rng(args.seed)
     network = TwoLayerNet(784, 50, 10, rng)
