@@ -265,16 +265,3 @@ struct MakeReport: ParsableCommand {
 }
 
 extension ImageFormat: ExpressibleByArgument {}
-
-/// Results filled in by concurrent workers.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, any Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Result<Value, any Error>? {
-        get { lock.withLock { slots[index] } }
-        set { lock.withLock { slots[index] = newValue } }
-    }
-}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Results filled in by concurrent workers, read once they are done (also
+/// used by make-report, hence `package`).
+package final class ResultSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, any Error>?]
+
+    package init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    package subscript(index: Int) -> Result<Value, any Error>? {
+        get { lock.withLock { slots[index] } }
+        set { lock.withLock { slots[index] = newValue } }
+    }
+}
