@@ -117,7 +117,7 @@ public enum MarkdownReport {
              String(format: "%.3f", t.load)],
             ["train (\(grouped(config.iterations)) SGD iterations)", String(format: "%.3f", t.train)],
             ["evaluate (\(run.epochs.count) full-set evaluations, on a second thread alongside training)", String(format: "%.3f", t.evaluate)],
-            ["render (after training; a picture that needs only the test set is drawn while the data loads)", String(format: "%.3f", t.render)],
+            ["render (after training; the picture that needs no training is drawn on the other core as soon as the test set is in)", String(format: "%.3f", t.render)],
         ])
         doc.blank()
 

@@ -152,7 +152,7 @@ struct MakeReport: ParsableCommand {
 
         // The pictures that need no trained weights (the architecture diagram)
         // are drawn on the other core as soon as the test set is in, while this
-        // one still inflates the training set.
+        // one still reads the training set and then trains.
         let config = trainingConfiguration
         let options = GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges)
         let early = ResultSlots<[DrawnImage]>(count: 1)
@@ -223,8 +223,8 @@ struct MakeReport: ParsableCommand {
     /// cores finish together (seconds per PNG at scale 2 on one core, scene,
     /// drawing and encoding: loss curve 0.12-0.13, hidden units 0.08,
     /// accuracy and confusion matrix 0.05, misclassified digits 0.04; the
-    /// diagram, 0.15-0.17, is drawn while the data loads unless it shows the
-    /// trained weights).
+    /// diagram, 0.15-0.17, is drawn on the other core as soon as the test set
+    /// is in, unless it shows the trained weights).
     static let slowestFirst = [
         "loss_curve", "hidden_units", "training_accuracy", "confusion_matrix", "misclassified", "network_architecture",
     ]

@@ -160,7 +160,7 @@ struct MakeReportTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         // script(1) gives the command a pseudo-terminal for stdout and stderr.
-        let command = ([Executable.url.path] + Self.arguments(scratch, extra: ["--iterations", "3000"]))
+        let command = ([Executable.url.path] + Self.arguments(scratch, extra: ["--iterations", "3000", "--cache-dir", scratch.path("cache")]))
             .map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")

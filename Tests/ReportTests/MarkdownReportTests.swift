@@ -78,7 +78,7 @@ struct MarkdownReportTests {
         #expect(markdown.contains("![Training vs test accuracy](../images/training_accuracy.png)"))
         #expect(markdown.contains("| **total** |  |  | **39,760** |"))
         #expect(markdown.contains("| 2 | 1,200 | 0.8793 | 0.7999 | 0.5000 |"))
-        #expect(markdown.contains("| render (after training; a picture that needs only the test set is drawn while the data loads) | 0.400 |"))
+        #expect(markdown.contains("| render (after training; the picture that needs no training is drawn on the other core as soon as the test set is in) | 0.400 |"))
         #expect(markdown.contains("| seed | 7 |"))
     }
 
