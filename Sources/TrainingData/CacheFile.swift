@@ -38,9 +38,8 @@ struct CacheFileWriter {
     }
 }
 
-/// Reads what `CacheFileWriter` wrote, never past the `limit` bytes the file
-/// was checked to hold, so a damaged length field is an error, not a huge
-/// allocation.
+/// Reads what `CacheFileWriter` wrote, never past the `remaining` bytes the
+/// file holds, so a damaged length field is an error, not a huge allocation.
 struct CacheFileReader {
     let descriptor: Int32
     private(set) var remaining: Int

@@ -110,6 +110,7 @@ public struct DataCache: Sendable {
             whenTestSetRead(test)
 
             let (trainCount, entries) = (try input.int64(), try input.int64())
+            guard (0 ... Int64(Int32.max)).contains(trainCount) else { throw CacheFileError(description: "bad image count") }
             let rowStart = try input.array(Int32.self, count: trainCount + 1)
             let column = try input.array(UInt16.self, count: entries)
             let value = try input.array(UInt8.self, count: entries)

@@ -178,7 +178,8 @@ struct DataCacheTests {
 
 /// Ways a cache file can be damaged.
 enum Damage: CaseIterable, CustomTestStringConvertible {
-    case empty, halved, lastByteMissing, extraByte, badMagic, newerVersion, hugeLength, columnOutOfRange, labelOutOfRange
+    case empty, halved, lastByteMissing, extraByte, badMagic, newerVersion, hugeLength, hugeImageCount, columnOutOfRange
+    case labelOutOfRange
 
     var testDescription: String { "\(self)" }
 
@@ -192,6 +193,12 @@ enum Damage: CaseIterable, CustomTestStringConvertible {
         case .badMagic: bytes[0] ^= 0xFF
         case .newerVersion: bytes[8] &+= 1
         case .hugeLength: bytes[16 ..< 24] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]  // the fingerprint's length
+        case .hugeImageCount:
+            // After the fingerprint: pixels per image, the test count, its pixels and labels, then the training count.
+            func word(_ at: Int) -> Int { bytes[at ..< at + 8].reversed().reduce(0) { $0 << 8 | Int($1) } }
+            let tagEnd = 24 + word(16)
+            let trainCountAt = tagEnd + 16 + word(tagEnd + 8) * 785
+            bytes[trainCountAt ..< trainCountAt + 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]
         case .columnOutOfRange:
             // The file ends with the columns, the values, 40 labels and the end magic.
             let lastColumn = bytes.count - 8 - 40 - entries - 2
