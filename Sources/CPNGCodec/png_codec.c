@@ -63,7 +63,8 @@ static int encode(const uint8_t *rows, size_t stride, uint32_t width, uint32_t h
     // No row filter. libpng's default tries all five filters on every row,
     // which suits photographs; charts are flat colours and thin antialiased
     // edges, where deflate does as well on the raw rows. On the six gallery
-    // images at scale 2: 0.98 MB instead of 1.09 MB, and half the time.
+    // images at scale 2: 0.98 MB instead of 1.09 MB at level 6, in half the
+    // time; 1.19 MB instead of 1.24 MB at level 3, in a third of the time.
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_set_IHDR(png, info, width, height, 8, layout == packed_rgba ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);

@@ -10,11 +10,15 @@ public struct CairoCanvas: Sendable {
     public var scale: Double
     /// Stored in every file (PNG `Software`, PDF `Creator`).
     public var software: String
-    /// zlib level of PNG files: 6 is fast, 9 a few per cent smaller.
+    /// zlib level of PNG files. 3, the default, is the last of zlib's fast
+    /// levels: on the gallery at scale 2 it encodes in 0.10 s of CPU what
+    /// level 6 (libpng's default) encodes in 0.24 s, for files 23 % larger
+    /// (1.19 MB against 0.97 MB); 9 is a few per cent smaller than 6 and
+    /// several times slower.
     public var pngCompression: Int
     let fonts: Fonts
 
-    public init(scale: Double = 2, software: String = "make-report", pngCompression: Int = 6) throws(RenderError) {
+    public init(scale: Double = 2, software: String = "make-report", pngCompression: Int = 3) throws(RenderError) {
         guard scale.isFinite, scale > 0, scale <= 16 else { throw .invalidSize(width: 0, height: 0, scale: scale) }
         self.scale = scale
         self.software = software
