@@ -119,6 +119,26 @@ struct CanvasTests {
         #expect(Array(decoded.rgba[4 ..< 8]) == [50, 7, 255, 255])
     }
 
+    @Test("a surface is opaque only if every pixel's alpha is 255, whatever the row padding holds")
+    func opaquePixels() {
+        let (width, height, wordsPerRow) = (5, 3, 7)
+        var words = [UInt32](repeating: 0x0000_0000, count: wordsPerRow * height)  // transparent padding
+        for y in 0 ..< height {
+            for x in 0 ..< width { words[y * wordsPerRow + x] = 0xFF00_0000 | UInt32(x * 40 + y) }
+        }
+        func opaque(_ words: [UInt32]) -> Bool {
+            words.withUnsafeBufferPointer {
+                CairoCanvas.Pixels(width: width, height: height, stride: wordsPerRow * 4, data: $0.baseAddress!).isOpaque
+            }
+        }
+        #expect(opaque(words))
+        for (y, x, alpha) in [(0, 0, 0xFE), (2, 4, 0x7F), (1, 2, 0x00)] as [(Int, Int, UInt32)] {
+            var changed = words
+            changed[y * wordsPerRow + x] = alpha << 24 | changed[y * wordsPerRow + x] & 0xFF_FFFF
+            #expect(!opaque(changed), "pixel (\(x), \(y)) with alpha \(alpha)")
+        }
+    }
+
     @Test("a picture with transparent pixels stays RGBA")
     func translucentPNG() throws {
         var scene = Scene(size: Size(4, 2), background: Color(hex: 0x102030).withAlpha(0.5), title: "see-through")
