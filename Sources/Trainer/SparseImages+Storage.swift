@@ -21,13 +21,38 @@ extension SparseImages {
         }
     }
 
+    /// Rows in memory that `owner` keeps alive and nobody writes, such as a
+    /// file mapped read-only: the images use it in place, without a copy, and
+    /// hold on to `owner` for as long as any copy of them exists.
+    public struct BorrowedRows: @unchecked Sendable {
+        public let rowStart: UnsafeBufferPointer<Int32>
+        public let column: UnsafeBufferPointer<UInt16>
+        public let value: UnsafeBufferPointer<UInt8>
+        public let owner: AnyObject & Sendable
+
+        public init(
+            rowStart: UnsafeBufferPointer<Int32>, column: UnsafeBufferPointer<UInt16>, value: UnsafeBufferPointer<UInt8>,
+            owner: AnyObject & Sendable
+        ) {
+            (self.rowStart, self.column, self.value, self.owner) = (rowStart, column, value, owner)
+        }
+    }
+
     /// Why stored arrays do not make valid sparse rows.
     public struct InvalidStorage: Error, Equatable, CustomStringConvertible, Sendable {
         public let description: String
     }
 
+    /// The rows as arrays (a copy, when they are borrowed).
     public var storage: Storage {
-        Storage(pixelCount: pixelCount, rowStart: rowStart, column: column, value: value, labels: labels)
+        switch memory {
+        case let .arrays(rowStart, column, value):
+            return Storage(pixelCount: pixelCount, rowStart: rowStart, column: column, value: value, labels: labels)
+        case .borrowed:
+            return withRows { rowStart, column, value in
+                Storage(pixelCount: pixelCount, rowStart: Array(rowStart), column: Array(column), value: Array(value), labels: labels)
+            }
+        }
     }
 
     /// Rebuilds images from `storage`, after checking everything the kernels
@@ -37,21 +62,50 @@ extension SparseImages {
     /// arrays are an error here, never a read out of bounds later.
     public init(validating storage: Storage, classCount: Int) throws(InvalidStorage) {
         let s = storage
-        let entries = s.column.count
-        guard s.pixelCount > 0, s.pixelCount <= Int(UInt16.max) + 1 else {
-            throw InvalidStorage(description: "pixel count \(s.pixelCount) is out of range")
+        try s.rowStart.withUnsafeBufferPointer { rowStart throws(InvalidStorage) in
+            try s.column.withUnsafeBufferPointer { column throws(InvalidStorage) in
+                try s.value.withUnsafeBufferPointer { value throws(InvalidStorage) in
+                    try Self.check(rowStart, column, value, labels: s.labels, pixelCount: s.pixelCount, classCount: classCount)
+                }
+            }
         }
-        guard s.rowStart.count == s.labels.count + 1, s.value.count == entries else {
-            throw InvalidStorage(description: "array lengths disagree")
-        }
-        guard s.rowStart.first == 0, Int(s.rowStart.last!) == entries else {
-            throw InvalidStorage(description: "row offsets do not span the \(entries) entries")
-        }
-        if let bad = s.labels.firstIndex(where: { Int($0) >= classCount }) {
-            throw InvalidStorage(description: "label \(s.labels[bad]) of image \(bad) is not below \(classCount)")
-        }
-        let bad = ck_check_rows(s.rowStart, Int64(s.labels.count), s.column, s.value, Int64(entries), Int64(s.pixelCount))
-        guard bad == -1 else { throw InvalidStorage(description: "image \(bad) has malformed entries") }
         self.init(pixelCount: s.pixelCount, rowStart: s.rowStart, column: s.column, value: s.value, labels: s.labels)
     }
+
+    /// The same for rows used in place, with the same checks: they are made
+    /// once, before any kernel reads the rows.
+    public init(validating rows: BorrowedRows, labels: [UInt8], pixelCount: Int, classCount: Int) throws(InvalidStorage) {
+        try Self.check(rows.rowStart, rows.column, rows.value, labels: labels, pixelCount: pixelCount, classCount: classCount)
+        self.init(pixelCount: pixelCount, memory: .borrowed(rows), labels: labels)
+    }
+
+    private static func check(
+        _ rowStart: UnsafeBufferPointer<Int32>, _ column: UnsafeBufferPointer<UInt16>, _ value: UnsafeBufferPointer<UInt8>,
+        labels: [UInt8], pixelCount: Int, classCount: Int
+    ) throws(InvalidStorage) {
+        let entries = column.count
+        guard pixelCount > 0, pixelCount <= Int(UInt16.max) + 1 else {
+            throw InvalidStorage(description: "pixel count \(pixelCount) is out of range")
+        }
+        guard rowStart.count == labels.count + 1, value.count == entries else {
+            throw InvalidStorage(description: "array lengths disagree")
+        }
+        guard rowStart.first == 0, Int(rowStart.last!) == entries else {
+            throw InvalidStorage(description: "row offsets do not span the \(entries) entries")
+        }
+        if let bad = labels.firstIndex(where: { Int($0) >= classCount }) {
+            throw InvalidStorage(description: "label \(labels[bad]) of image \(bad) is not below \(classCount)")
+        }
+        let bad = ck_check_rows(
+            rowStart.baseAddress, Int64(labels.count), column.baseAddress, value.baseAddress, Int64(entries), Int64(pixelCount))
+        guard bad == -1 else { throw InvalidStorage(description: "image \(bad) has malformed entries") }
+    }
+}
+
+/// Where the rows of a `SparseImages` live.
+enum RowMemory: Sendable {
+    /// Arrays of the images' own (decoded from the data files).
+    case arrays(rowStart: [Int32], column: [UInt16], value: [UInt8])
+    /// Memory someone else keeps alive (make-report's mapped cache file).
+    case borrowed(SparseImages.BorrowedRows)
 }

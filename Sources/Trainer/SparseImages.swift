@@ -10,10 +10,9 @@ import MNIST
 public struct SparseImages: Sendable {
     /// Pixels per image (the input size of the network).
     public let pixelCount: Int
-    /// Image `i`'s entries are `rowStart[i] ..< rowStart[i + 1]`.
-    let rowStart: [Int32]
-    let column: [UInt16]
-    let value: [UInt8]
+    /// Image `i`'s entries are `rowStart[i] ..< rowStart[i + 1]` of the
+    /// columns and values; see `withRows`.
+    let memory: RowMemory
     /// The class of each image.
     public let labels: [UInt8]
     /// Whether `Float` products use the C kernels (the default) or the
@@ -85,11 +84,27 @@ public struct SparseImages: Sendable {
     }
 
     init(pixelCount: Int, rowStart: [Int32], column: [UInt16], value: [UInt8], labels: [UInt8]) {
+        self.init(pixelCount: pixelCount, memory: .arrays(rowStart: rowStart, column: column, value: value), labels: labels)
+    }
+
+    init(pixelCount: Int, memory: RowMemory, labels: [UInt8]) {
         self.pixelCount = pixelCount
-        self.rowStart = rowStart
-        self.column = column
-        self.value = value
+        self.memory = memory
         self.labels = labels
+    }
+
+    /// The row offsets, columns and values, valid inside `body`.
+    func withRows<R>(
+        _ body: (_ rowStart: UnsafeBufferPointer<Int32>, _ column: UnsafeBufferPointer<UInt16>, _ value: UnsafeBufferPointer<UInt8>) -> R
+    ) -> R {
+        switch memory {
+        case let .arrays(rowStart, column, value):
+            rowStart.withUnsafeBufferPointer { r in
+                column.withUnsafeBufferPointer { c in value.withUnsafeBufferPointer { v in body(r, c, v) } }
+            }
+        case let .borrowed(rows):
+            withExtendedLifetime(rows.owner) { body(rows.rowStart, rows.column, rows.value) }
+        }
     }
 
     public init(_ set: ImageSet) {
@@ -135,8 +150,12 @@ extension SparseImages {
     /// `multiply` with W1 in the split layout of `LinedWeights` (same result, bit for bit).
     func multiply(_ images: ImageSelection, by w: LinedWeights, bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         precondition(w.pixels == pixelCount)
-        images.withRows { rows, first, count in
-            ck_lined_times_dense(rowStart, column, value, rows, first, count, w.body, w.side, Int64(w.width), bias, out)
+        withRows { rowStart, column, value in
+            images.withRows { rows, first, count in
+                ck_lined_times_dense(
+                    rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, first, count, w.body, w.side,
+                    Int64(w.width), bias, out)
+            }
         }
     }
 
@@ -147,23 +166,26 @@ extension SparseImages {
         _ images: ImageSelection, by w: UnsafePointer<Scalar>, width: Int,
         bias: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>
     ) {
-        if Scalar.self == Float.self, !usesReferenceKernels {
-            images.withRows { rows, first, count in
-                ck_sparse_times_dense(
-                    rowStart, column, value, rows, first, count, w.floats, Int64(width), bias.floats, out.floats)
+        withRows { rowStart, column, value in
+            if Scalar.self == Float.self, !usesReferenceKernels {
+                images.withRows { rows, first, count in
+                    ck_sparse_times_dense(
+                        rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, first, count, w.floats,
+                        Int64(width), bias.floats, out.floats)
+                }
+                return
             }
-            return
-        }
-        let scale = 1 / Scalar(255)
-        var row = out
-        images.forEach { image in
-            row.update(from: bias, count: width)
-            for entry in Int(rowStart[image]) ..< Int(rowStart[image + 1]) {
-                let x = Scalar(value[entry]) * scale
-                let wRow = w + Int(column[entry]) * width
-                for j in 0 ..< width { row[j] += x * wRow[j] }
+            let scale = 1 / Scalar(255)
+            var row = out
+            images.forEach { image in
+                row.update(from: bias, count: width)
+                for entry in Int(rowStart[image]) ..< Int(rowStart[image + 1]) {
+                    let x = Scalar(value[entry]) * scale
+                    let wRow = w + Int(column[entry]) * width
+                    for j in 0 ..< width { row[j] += x * wRow[j] }
+                }
+                row += width
             }
-            row += width
         }
     }
 
@@ -173,24 +195,27 @@ extension SparseImages {
     func transposedProduct<Scalar: BLASScalar>(
         _ images: [Int], delta: UnsafePointer<Scalar>, width: Int, into grad: UnsafeMutablePointer<Scalar>
     ) {
-        if Scalar.self == Float.self, !usesReferenceKernels {
-            let done = ImageSelection.indices(images).withRows { rows, _, count in
-                ck_sparse_transpose_times_dense(
-                    rowStart, column, value, rows, count, delta.floats, Int64(width), Int64(pixelCount), grad.floats)
+        withRows { rowStart, column, value in
+            if Scalar.self == Float.self, !usesReferenceKernels {
+                let done = ImageSelection.indices(images).withRows { rows, _, count in
+                    ck_sparse_transpose_times_dense(
+                        rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, count, delta.floats,
+                        Int64(width), Int64(pixelCount), grad.floats)
+                }
+                precondition(done != 0, "out of memory in the first layer's backward pass")
+                return
             }
-            precondition(done != 0, "out of memory in the first layer's backward pass")
-            return
-        }
-        let scale = 1 / Scalar(255)
-        grad.update(repeating: 0, count: pixelCount * width)
-        var deltaRow = delta
-        for image in images {
-            for entry in Int(rowStart[image]) ..< Int(rowStart[image + 1]) {
-                let x = Scalar(value[entry]) * scale
-                let gRow = grad + Int(column[entry]) * width
-                for j in 0 ..< width { gRow[j] += x * deltaRow[j] }
+            let scale = 1 / Scalar(255)
+            grad.update(repeating: 0, count: pixelCount * width)
+            var deltaRow = delta
+            for image in images {
+                for entry in Int(rowStart[image]) ..< Int(rowStart[image + 1]) {
+                    let x = Scalar(value[entry]) * scale
+                    let gRow = grad + Int(column[entry]) * width
+                    for j in 0 ..< width { gRow[j] += x * deltaRow[j] }
+                }
+                deltaRow += width
             }
-            deltaRow += width
         }
     }
 
@@ -213,16 +238,19 @@ extension SparseImages {
 
     private func group(_ images: [Int], into groups: inout PixelGroups, scratch: UnsafeMutablePointer<ck_entry>?) {
         precondition(groups.start.count == pixelCount + 1)
-        let count = ImageSelection.indices(images).withRows { rows, _, n in Int(ck_entry_count(rowStart, rows, n)) }
-        if groups.entries.count < count {
-            groups.entries = Array(repeating: ck_entry(), count: max(count, 2 * groups.entries.count))
-        }
-        groups.count = count
-        ImageSelection.indices(images).withRows { rows, _, n in
-            groups.start.withUnsafeMutableBufferPointer { start in
-                groups.entries.withUnsafeMutableBufferPointer { entries in
-                    ck_group_by_pixel(
-                        rowStart, column, value, rows, n, Int64(pixelCount), start.baseAddress, entries.baseAddress, scratch)
+        withRows { rowStart, column, value in
+            ImageSelection.indices(images).withRows { rows, _, n in
+                let count = Int(ck_entry_count(rowStart.baseAddress, rows, n))
+                if groups.entries.count < count {
+                    groups.entries = Array(repeating: ck_entry(), count: max(count, 2 * groups.entries.count))
+                }
+                groups.count = count
+                groups.start.withUnsafeMutableBufferPointer { start in
+                    groups.entries.withUnsafeMutableBufferPointer { entries in
+                        ck_group_by_pixel(
+                            rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, n, Int64(pixelCount),
+                            start.baseAddress, entries.baseAddress, scratch)
+                    }
                 }
             }
         }

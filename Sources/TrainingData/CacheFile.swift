@@ -18,16 +18,28 @@ struct CacheFileError: Error, CustomStringConvertible {
 /// one `write(2)` loop straight from the array's storage.
 struct CacheFileWriter {
     let descriptor: Int32
+    /// Bytes written so far.
+    private(set) var offset = 0
 
-    func append(_ values: Int64...) throws {
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    mutating func append(_ values: Int64...) throws {
         try append(values)
     }
 
-    func append<T: BitwiseCopyable>(_ array: [T]) throws {
+    mutating func append<T: BitwiseCopyable>(_ array: [T]) throws {
         try array.withUnsafeBytes { try append($0) }
     }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
+    /// Zeros up to the next multiple of `alignment` bytes.
+    mutating func pad(toMultipleOf alignment: Int) throws {
+        let count = (alignment - offset % alignment) % alignment
+        try append([UInt8](repeating: 0, count: count))
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
             let n = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
@@ -35,6 +47,7 @@ struct CacheFileWriter {
             guard n > 0 else { throw CacheFileError.system("write") }
             done += n
         }
+        offset += done
     }
 }
 
@@ -47,6 +60,14 @@ struct CacheFileReader {
     init(descriptor: Int32, size: Int) {
         self.descriptor = descriptor
         remaining = size
+    }
+
+    /// Skips the zeros `CacheFileWriter.pad` wrote, given the file's size.
+    mutating func skipPadding(toMultipleOf alignment: Int, size: Int) throws {
+        let count = (alignment - (size - remaining) % alignment) % alignment
+        guard try array(UInt8.self, count: Int64(count)).allSatisfy({ $0 == 0 }) else {
+            throw CacheFileError(description: "bad padding")
+        }
     }
 
     mutating func int64() throws -> Int64 {
@@ -82,3 +103,55 @@ struct CacheFileReader {
     }
 }
 
+
+/// The rest of a file from a page-aligned `offset`, mapped read-only and
+/// unmapped when the last reference goes: arrays in it are used in place, so
+/// the pages come straight from the page cache, with no copy and none of the
+/// zero-filled pages a copy would need (measured here: 35 MB in about 5 ms
+/// mapped, 35-45 ms read into fresh memory).
+final class MappedFile: @unchecked Sendable {  // immutable after init
+    let bytes: UnsafeRawBufferPointer
+
+    init(descriptor: Int32, offset: Int, size: Int) throws {
+        let length = size - offset
+        guard length > 0 else { throw CacheFileError(description: "ends early") }
+        guard let base = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(offset)), base != MAP_FAILED else {
+            throw CacheFileError.system("mmap")
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: length)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count)
+    }
+
+    /// Reads the mapping from the start, never past its end.
+    struct Reader {
+        let file: MappedFile
+        private(set) var offset = 0
+
+        var remaining: Int { file.bytes.count - offset }
+
+        mutating func int64() throws -> Int64 {
+            guard remaining >= 8 else { throw CacheFileError(description: "ends early") }
+            defer { offset += 8 }
+            return file.bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)
+        }
+
+        /// `count` values in place, valid while `file` is; a count that is
+        /// negative or more than the file still holds, or values that would
+        /// sit at a misaligned address, are an error.
+        mutating func buffer<T: BitwiseCopyable>(_: T.Type, count: Int64) throws -> UnsafeBufferPointer<T> {
+            let stride = Int64(MemoryLayout<T>.stride)
+            guard count >= 0, count <= Int64(remaining) / stride else {
+                throw CacheFileError(description: "a length field (\(count)) is larger than the file")
+            }
+            let start = file.bytes.baseAddress! + offset
+            guard Int(bitPattern: start) % MemoryLayout<T>.alignment == 0 else {
+                throw CacheFileError(description: "misaligned \(T.self) values")
+            }
+            offset += Int(count * stride)
+            return UnsafeBufferPointer(start: start.bindMemory(to: T.self, capacity: Int(count)), count: Int(count))
+        }
+    }
+}

@@ -46,16 +46,27 @@ public struct DataCache: Sendable {
     /// "MNRCACHE", "MNRC_END" as native-endian words, and the layout's version.
     static let magic: Int64 = 0x4548_4341_4352_4E4D
     static let endMagic: Int64 = 0x444E_455F_4352_4E4D
-    static let version: Int64 = 1
+    static let version: Int64 = 2
+
+    /// Where the training set's arrays start: a multiple of 64 KiB, the
+    /// largest page size in common use, so they can be mapped where they lie.
+    static let trainingAlignment = 65536
 
     /// The test set first, so that it can be handed on while the training set is read:
     ///
     ///     magic, version, byte count of the fingerprint, its UTF-8 bytes,
     ///     pixels per image, test image count, test pixels, test labels,
-    ///     training image count, training entry count, its row offsets (Int32),
+    ///     training image count, training entry count, zeros up to a multiple
+    ///     of `trainingAlignment` bytes, the training set's row offsets (Int32),
     ///     columns (UInt16), values and labels (UInt8), end magic.
+    ///
+    /// The header and test set are read into arrays; the training set's arrays
+    /// (27 MB for MNIST) are mapped and used in place (`MappedFile`). A file is
+    /// only ever replaced by renaming a new one over it, never written in
+    /// place, so a mapped copy does not change under a run; another program
+    /// that truncated one during a run would make that run fail with SIGBUS.
     static func write(_ train: SparseImages, _ test: ImageSet, fingerprint: SourceFingerprint, to descriptor: Int32) throws {
-        let out = CacheFileWriter(descriptor: descriptor)
+        var out = CacheFileWriter(descriptor: descriptor)
         let tag = Array(fingerprint.text.utf8)
         try out.append(magic, version, Int64(tag.count))
         try out.append(tag)
@@ -64,6 +75,7 @@ public struct DataCache: Sendable {
         try out.append(test.labels)
         let rows = train.storage
         try out.append(Int64(rows.labels.count), Int64(rows.column.count))
+        try out.pad(toMultipleOf: trainingAlignment)
         try out.append(rows.rowStart)
         try out.append(rows.column)
         try out.append(rows.value)
@@ -111,15 +123,19 @@ public struct DataCache: Sendable {
 
             let (trainCount, entries) = (try input.int64(), try input.int64())
             guard (0 ... Int64(Int32.max)).contains(trainCount) else { throw CacheFileError(description: "bad image count") }
-            let rowStart = try input.array(Int32.self, count: trainCount + 1)
-            let column = try input.array(UInt16.self, count: entries)
-            let value = try input.array(UInt8.self, count: entries)
-            let labels = try input.array(UInt8.self, count: trainCount)
-            guard try input.int64() == Self.endMagic, input.remaining == 0 else { throw CacheFileError(description: "bad ending") }
-            let storage = SparseImages.Storage(
-                pixelCount: ImageSet.pixelCount, rowStart: rowStart, column: column, value: value, labels: labels)
+            let size = Int(info.st_size)
+            try input.skipPadding(toMultipleOf: Self.trainingAlignment, size: size)
+            var mapped = MappedFile.Reader(file: try MappedFile(descriptor: descriptor, offset: size - input.remaining, size: size))
+            let rowStart = try mapped.buffer(Int32.self, count: trainCount + 1)
+            let column = try mapped.buffer(UInt16.self, count: entries)
+            let value = try mapped.buffer(UInt8.self, count: entries)
+            let labels = Array(try mapped.buffer(UInt8.self, count: trainCount))
+            guard try mapped.int64() == Self.endMagic, mapped.remaining == 0 else { throw CacheFileError(description: "bad ending") }
+            let rows = SparseImages.BorrowedRows(rowStart: rowStart, column: column, value: value, owner: mapped.file)
             do {
-                return (try SparseImages(validating: storage, classCount: ImageSet.classCount), test)
+                let train = try SparseImages(
+                    validating: rows, labels: labels, pixelCount: ImageSet.pixelCount, classCount: ImageSet.classCount)
+                return (train, test)
             } catch {
                 throw CacheFileError(description: "malformed training set: \(error)")
             }

@@ -84,9 +84,10 @@ struct GradientTests {
     func grouping(withScratch: Bool) {
         let pixels = 30
         let data = randomImages(count: 9, pixels: pixels, classes: 3, seed: 4)
+        let rows = data.storage
         let dense = (0 ..< data.count).map { image in
             var row = [UInt8](repeating: 0, count: pixels)
-            for e in Int(data.rowStart[image]) ..< Int(data.rowStart[image + 1]) { row[Int(data.column[e])] = data.value[e] }
+            for e in Int(rows.rowStart[image]) ..< Int(rows.rowStart[image + 1]) { row[Int(rows.column[e])] = rows.value[e] }
             return row
         }
         let batch = [3, 0, 8, 3, 5]  // image 3 twice, as sampling with replacement allows
@@ -98,7 +99,7 @@ struct GradientTests {
         } else {
             data.group(batch, into: &groups)
         }
-        #expect(groups.count == batch.reduce(0) { $0 + Int(data.rowStart[$1 + 1] - data.rowStart[$1]) })
+        #expect(groups.count == batch.reduce(0) { $0 + Int(rows.rowStart[$1 + 1] - rows.rowStart[$1]) })
         for p in 0 ..< pixels {
             let listed = groups.entries[Int(groups.start[p]) ..< Int(groups.start[p + 1])].map { (Int($0.bits >> 8), UInt8($0.bits & 0xFF)) }
             let expected = batch.enumerated().filter { dense[$0.element][p] != 0 }.map { ($0.offset, dense[$0.element][p]) }

@@ -63,5 +63,51 @@ struct SparseImagesStorageTests {
         #expect(throws: SparseImages.InvalidStorage(description: breakage.message)) {
             try SparseImages(validating: storage, classCount: 10)
         }
+        #expect(throws: SparseImages.InvalidStorage(description: breakage.message)) {
+            try Self.borrowing(storage) { try SparseImages(validating: $0, labels: storage.labels, pixelCount: storage.pixelCount, classCount: 10) }
+        }
+    }
+
+    @Test("rows used in place are the same images, and keep their owner alive")
+    func borrowed() throws {
+        weak var owner: Owner?
+        do {
+            let images = try Self.borrowing(Self.good) { rows in
+                owner = rows.owner as? Owner
+                return try SparseImages(validating: rows, labels: Self.good.labels, pixelCount: 784, classCount: 10)
+            }
+            #expect(images.storage == Self.good)
+            let dense = try SparseImages(validating: Self.good, classCount: 10)
+            var a = [Float](repeating: 0, count: 3 * 5), b = a
+            let w = (0 ..< 784 * 5).map { Float($0 % 7) - 3 }, bias = [Float](repeating: 0.5, count: 5)
+            images.multiply(.range(0 ..< 3), by: w, width: 5, bias: bias, into: &a)
+            dense.multiply(.range(0 ..< 3), by: w, width: 5, bias: bias, into: &b)
+            #expect(a == b)
+            withExtendedLifetime(images) { #expect(owner != nil) }
+        }
+        #expect(owner == nil)
+    }
+
+    /// Keeps copies of arrays alive for `BorrowedRows` that point into them.
+    final class Owner: @unchecked Sendable {
+        let rowStart: UnsafeMutableBufferPointer<Int32>
+        let column: UnsafeMutableBufferPointer<UInt16>
+        let value: UnsafeMutableBufferPointer<UInt8>
+
+        init(_ s: SparseImages.Storage) {
+            (rowStart, column, value) = (.allocate(capacity: s.rowStart.count), .allocate(capacity: s.column.count), .allocate(capacity: s.value.count))
+            _ = rowStart.initialize(from: s.rowStart)
+            _ = column.initialize(from: s.column)
+            _ = value.initialize(from: s.value)
+        }
+
+        deinit { rowStart.deallocate(); column.deallocate(); value.deallocate() }
+    }
+
+    static func borrowing<R>(_ s: SparseImages.Storage, _ body: (SparseImages.BorrowedRows) throws -> R) rethrows -> R {
+        let owner = Owner(s)
+        return try body(SparseImages.BorrowedRows(
+            rowStart: UnsafeBufferPointer(owner.rowStart), column: UnsafeBufferPointer(owner.column),
+            value: UnsafeBufferPointer(owner.value), owner: owner))
     }
 }

@@ -130,6 +130,31 @@ struct DataCacheTests {
         #expect(try TrainingData.load(from: folder.path, cache: cache).origin == .cache(path: path))
     }
 
+    @Test("the training set is used in place: mapped from a 64 KiB boundary of the copy, unmapped when dropped")
+    func mappedInPlace() throws {
+        let folder = try DataFolder()
+        defer { folder.remove() }
+        let cache = DataCache(directory: folder.file("cache"))
+        let path = cache.file(for: folder.path)
+        _ = try TrainingData.load(from: folder.path, cache: cache)
+        func mappings() throws -> [String] {
+            // /proc files report a size of 0: read to the end, not by the size.
+            let maps = try #require(FileHandle(forReadingAtPath: "/proc/self/maps")).readToEnd() ?? Data()
+            return String(decoding: maps, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.hasSuffix(path) }
+        }
+        do {
+            let data = try TrainingData.load(from: folder.path, cache: cache)
+            #expect(data.origin == .cache(path: path))
+            let maps = try mappings()
+            #expect(maps.count == 1)
+            // "start-end perms offset ...": the mapping starts at a multiple of 64 KiB of the file.
+            let offset = maps.first.map { Int($0.split(separator: " ")[2], radix: 16) ?? -1 }
+            #expect(offset.map { $0 > 0 && $0 % 65536 == 0 } == true, "\(maps)")
+            withExtendedLifetime(data) {}
+        }
+        #expect(try mappings().isEmpty)
+    }
+
     @Test("a cache folder that cannot be made costs the copy, not the load")
     func unwritableFolder() throws {
         let folder = try DataFolder()
@@ -178,8 +203,8 @@ struct DataCacheTests {
 
 /// Ways a cache file can be damaged.
 enum Damage: CaseIterable, CustomTestStringConvertible {
-    case empty, halved, lastByteMissing, extraByte, badMagic, newerVersion, hugeLength, hugeImageCount, columnOutOfRange
-    case labelOutOfRange
+    case empty, halved, lastByteMissing, extraByte, badMagic, newerVersion, hugeLength, hugeImageCount, nonZeroPadding
+    case columnOutOfRange, labelOutOfRange
 
     var testDescription: String { "\(self)" }
 
@@ -193,18 +218,25 @@ enum Damage: CaseIterable, CustomTestStringConvertible {
         case .badMagic: bytes[0] ^= 0xFF
         case .newerVersion: bytes[8] &+= 1
         case .hugeLength: bytes[16 ..< 24] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]  // the fingerprint's length
-        case .hugeImageCount:
-            // After the fingerprint: pixels per image, the test count, its pixels and labels, then the training count.
-            func word(_ at: Int) -> Int { bytes[at ..< at + 8].reversed().reduce(0) { $0 << 8 | Int($1) } }
-            let tagEnd = 24 + word(16)
-            let trainCountAt = tagEnd + 16 + word(tagEnd + 8) * 785
-            bytes[trainCountAt ..< trainCountAt + 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]
+        case .hugeImageCount: bytes[trainingCountAt(bytes) ..< trainingCountAt(bytes) + 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]
+        case .nonZeroPadding:
+            // The training count and entry count are followed by zeros up to a multiple of 64 KiB.
+            let padding = trainingCountAt(bytes) + 16
+            precondition(padding % 65536 != 0, "no padding to damage")
+            bytes[padding] = 1
         case .columnOutOfRange:
             // The file ends with the columns, the values, 40 labels and the end magic.
             let lastColumn = bytes.count - 8 - 40 - entries - 2
             bytes[lastColumn ..< lastColumn + 2] = [0xFF, 0xFF]
         case .labelOutOfRange: bytes[bytes.count - 9] = 10
         }
+    }
+
+    /// After the fingerprint: pixels per image, the test count, its pixels and labels, then the training count.
+    func trainingCountAt(_ bytes: [UInt8]) -> Int {
+        func word(_ at: Int) -> Int { bytes[at ..< at + 8].reversed().reduce(0) { $0 << 8 | Int($1) } }
+        let tagEnd = 24 + word(16)
+        return tagEnd + 16 + word(tagEnd + 8) * 785
     }
 }
 
