@@ -99,6 +99,23 @@ int64_t ck_entry_count(const int32_t *rowStart, const int64_t *rows, int64_t row
     return total;
 }
 
+void ck_copy_rows(const int32_t *restrict rowStart, const uint16_t *restrict column, const uint8_t *restrict value,
+                  const int64_t *restrict rows, int64_t rowCount, int32_t *restrict outStart, uint16_t *restrict outColumn,
+                  uint8_t *restrict outValue) {
+    int32_t k = 0;
+    outStart[0] = 0;
+    for (int64_t r = 0; r < rowCount; r++) {
+        prefetch_ahead(rowStart, column, value, rows, r, rowCount);
+        const int32_t first = rowStart[rows[r]], n = rowStart[rows[r] + 1] - first;
+        if (n > 0) {
+            memcpy(outColumn + k, column + first, (size_t)n * sizeof(uint16_t));
+            memcpy(outValue + k, value + first, (size_t)n);
+        }
+        k += n;
+        outStart[r + 1] = k;
+    }
+}
+
 enum { kScratchEntries = 131072 };
 
 int64_t ck_group_scratch(int64_t pixels, int64_t rowCount) {

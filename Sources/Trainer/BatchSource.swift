@@ -1,11 +1,14 @@
 import CKernels
 
-/// One mini-batch, ready for `TwoLayerNetwork.step`: its image indices and
-/// its entries grouped by pixel. A class, so that the pipeline can hand the
-/// same storage back and forth without copying it.
+/// One mini-batch, ready for `TwoLayerNetwork.step`: its image indices, its
+/// images' rows copied into one block (`SparseImages.copying`) and its entries
+/// grouped by pixel. A class, so that the pipeline can hand the same storage
+/// back and forth without copying it.
 final class MiniBatch {
     var images: [Int] = []
     var groups: PixelGroups
+    /// Image r is training image `images[r]`, with its label.
+    var rows: SparseImages?
 
     init(pixelCount: Int) {
         groups = PixelGroups(pixelCount: pixelCount)
@@ -38,5 +41,6 @@ struct BatchSource {
         batch.images = (0 ..< batchSize).map { _ in random.uniformIndex(below: data.count) }
         remaining -= 1
         data.group(batch.images, into: &batch.groups, scratch: &scratch)
+        batch.rows = data.copying(batch.images)
     }
 }

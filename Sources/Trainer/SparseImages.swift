@@ -256,6 +256,40 @@ extension SparseImages {
         }
     }
 
+    /// Images `images` (repeats allowed), in that order, as images of their
+    /// own, with their labels: image r of the copy is image `images[r]`.
+    ///
+    /// The training loop reads each mini-batch this way: its forward pass
+    /// then streams one block of memory instead of gathering 100 rows from
+    /// all over the 27 MB training set (7.4-7.5 against 7.8-8.1 ticks per
+    /// entry in a microbenchmark; 3-5 % less wall time for make-report in
+    /// two sets of alternating runs). The thread that prepares batches makes
+    /// the copy.
+    func copying(_ images: [Int]) -> SparseImages {
+        withRows { rowStart, column, value in
+            ImageSelection.indices(images).withRows { rows, _, n in
+                let count = Int(ck_entry_count(rowStart.baseAddress, rows, n))
+                var starts: [Int32] = [], columns: [UInt16] = [], values: [UInt8] = []
+                starts = [Int32](unsafeUninitializedCapacity: images.count + 1) { start, initialized in
+                    columns = [UInt16](unsafeUninitializedCapacity: count) { outColumn, columnCount in
+                        values = [UInt8](unsafeUninitializedCapacity: count) { outValue, valueCount in
+                            ck_copy_rows(
+                                rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, n, start.baseAddress,
+                                outColumn.baseAddress, outValue.baseAddress)
+                            valueCount = count
+                        }
+                        columnCount = count
+                    }
+                    initialized = images.count + 1
+                }
+                var copy = SparseImages(
+                    pixelCount: pixelCount, rowStart: starts, column: columns, value: values, labels: images.map { labels[$0] })
+                copy.usesReferenceKernels = usesReferenceKernels
+                return copy
+            }
+        }
+    }
+
     /// The same images, computed with the generic Swift loops in `Float` too.
     func withReferenceKernels() -> SparseImages {
         var copy = self

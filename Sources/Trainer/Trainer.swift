@@ -76,11 +76,13 @@ public struct Trainer: Sendable {
         // widths the split does not fit); network.w1 is brought up to date when it is read.
         let firstLayer = train.usesReferenceKernels
             ? nil : LinedWeights(packing: network.w1, pixels: network.inputSize, width: network.hiddenSize)
+        // Each step reads its batch's own copy of the images, rows 0 ..< batchSize.
+        let positions = Array(0 ..< config.batchSize)
         let trainingStart = DispatchTime.now()
         for i in 0 ..< config.iterations {
             let batch = pipeline.nextBatch()
             let loss = network.step(
-                on: batch.images, grouped: batch.groups, of: train, learningRate: learningRate,
+                on: positions, grouped: batch.groups, of: batch.rows!, learningRate: learningRate,
                 workspace: &workspace, gradients: &gradients, firstLayer: firstLayer)
             pipeline.recycle(batch)
             guard loss.isFinite else {

@@ -3,8 +3,9 @@ import Foundation
 /// The work around the SGD loop, on a helper thread so that the loop itself
 /// only runs forward, backward and update:
 ///
-/// - it prepares the mini-batches ahead (draws them, groups their entries
-///   by pixel) into a ring of `slots` reusable batches;
+/// - it prepares the mini-batches ahead (draws them, copies their rows into
+///   one block, groups their entries by pixel) into a ring of `slots`
+///   reusable batches;
 /// - it runs the per-epoch evaluations, cut into chunks of 1,000 images,
 ///   whenever the ring is full. The training thread takes a chunk whenever
 ///   it would otherwise wait for a batch, and when training ends, so the

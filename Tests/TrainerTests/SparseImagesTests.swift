@@ -31,6 +31,30 @@ struct SparseImagesTests {
         }
     }
 
+    @Test("a batch copied into rows of its own: the same images in batch order, repeats and empty images too")
+    func copying() {
+        var random = RandomSource(seed: 5)
+        let pixelCount = 30
+        var pixels = (0 ..< 8 * pixelCount).map { _ in random.uniformIndex(below: 4) == 0 ? UInt8(1 + random.uniformIndex(below: 255)) : 0 }
+        for p in 0 ..< pixelCount { pixels[6 * pixelCount + p] = 0 }  // image 6 has no ink
+        let labels = (0 ..< 8).map { UInt8($0) }
+        let data = SparseImages(pixels: pixels, labels: labels, pixelCount: pixelCount)
+        let batch = [6, 2, 7, 2, 0, 6]
+        let copy = data.copying(batch)
+        let dense = batch.flatMap { pixels[$0 * pixelCount ..< ($0 + 1) * pixelCount] }
+        #expect(copy.storage == SparseImages(pixels: dense, labels: batch.map { labels[$0] }, pixelCount: pixelCount).storage)
+        #expect(data.copying([]).count == 0)
+
+        // The products read the copy's rows 0 ..< 6 as they read the batch's rows in the original.
+        let width = 7
+        let w = (0 ..< pixelCount * width).map { Float($0 % 11) * 0.25 - 1 }, bias = [Float](repeating: 0.1, count: width)
+        var fromCopy = [Float](repeating: 0, count: batch.count * width), fromData = fromCopy
+        copy.multiply(.range(0 ..< batch.count), by: w, width: width, bias: bias, into: &fromCopy)
+        data.multiply(.indices(batch), by: w, width: width, bias: bias, into: &fromData)
+        #expect(fromCopy == fromData)
+        #expect(data.withReferenceKernels().copying(batch).usesReferenceKernels)
+    }
+
     @Test("reading a file straight into sparse rows equals reading it densely first")
     func read() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
