@@ -107,10 +107,10 @@ void ck_copy_rows(const int32_t *restrict rowStart, const uint16_t *restrict col
     for (int64_t r = 0; r < rowCount; r++) {
         prefetch_ahead(rowStart, column, value, rows, r, rowCount);
         const int32_t first = rowStart[rows[r]], n = rowStart[rows[r] + 1] - first;
-        if (n > 0) {
-            memcpy(outColumn + k, column + first, (size_t)n * sizeof(uint16_t));
-            memcpy(outValue + k, value + first, (size_t)n);
-        }
+        // Loops the compiler vectorizes: a few hundred bytes an image, where
+        // two memcpy calls each cost more than the copying.
+        for (int32_t i = 0; i < n; i++) outColumn[k + i] = column[first + i];
+        for (int32_t i = 0; i < n; i++) outValue[k + i] = value[first + i];
         k += n;
         outStart[r + 1] = k;
     }

@@ -27,12 +27,15 @@ struct BatchSource {
     /// `SparseImages.group`'s working memory, reused by every batch (the
     /// thread that fills batches keeps it in its own cache).
     private var scratch: [ck_entry] = []
+    /// 0 ..< batchSize: the rows of a batch's copy.
+    private let positions: [Int]
 
     init(random: RandomSource, data: SparseImages, batchSize: Int, count: Int) {
         self.random = random
         self.data = data
         self.batchSize = batchSize
         self.remaining = count
+        positions = Array(0 ..< batchSize)
     }
 
     /// Fills `batch` with the next batch of the run.
@@ -40,7 +43,10 @@ struct BatchSource {
         precondition(remaining > 0, "no batches left")
         batch.images = (0 ..< batchSize).map { _ in random.uniformIndex(below: data.count) }
         remaining -= 1
-        data.group(batch.images, into: &batch.groups, scratch: &scratch)
-        batch.rows = data.copying(batch.images)
+        // Copied first, then grouped from the copy: one pass over scattered
+        // rows, and the grouping reads them back in order from this core's cache.
+        let rows = data.copying(batch.images)
+        rows.group(positions, into: &batch.groups, scratch: &scratch)
+        batch.rows = rows
     }
 }
