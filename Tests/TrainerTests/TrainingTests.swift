@@ -60,6 +60,7 @@ struct TrainingTests {
             for i in 0 ..< 60 {
                 let batch = pipeline.nextBatch()
                 images.append(batch.images)
+                #expect(batch.rows?.storage == train.copying(batch.images).storage)  // the copy the training step reads
                 entries.append(batch.groups.entries.prefix(batch.groups.count).map(\.bits))
                 pipeline.recycle(batch)
                 if i % 25 == 0 { pipeline.evaluate(network, epoch: i / 25, iteration: i, loss: 0, elapsed: 0) }
