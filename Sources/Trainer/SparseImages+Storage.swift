@@ -49,7 +49,7 @@ extension SparseImages {
         case let .arrays(rowStart, column, value):
             return Storage(pixelCount: pixelCount, rowStart: rowStart, column: column, value: value, labels: labels)
         case .borrowed:
-            return withRows { rowStart, column, value in
+            return withEntries { rowStart, column, value in
                 Storage(pixelCount: pixelCount, rowStart: Array(rowStart), column: Array(column), value: Array(value), labels: labels)
             }
         }

@@ -11,7 +11,7 @@ public struct SparseImages: Sendable {
     /// Pixels per image (the input size of the network).
     public let pixelCount: Int
     /// Image `i`'s entries are `rowStart[i] ..< rowStart[i + 1]` of the
-    /// columns and values; see `withRows`.
+    /// columns and values; see `withEntries`.
     let memory: RowMemory
     /// The class of each image.
     public let labels: [UInt8]
@@ -93,8 +93,9 @@ public struct SparseImages: Sendable {
         self.labels = labels
     }
 
-    /// The row offsets, columns and values, valid inside `body`.
-    func withRows<R>(
+    /// The row offsets, columns and values, valid inside `body` (not to be
+    /// confused with `ImageSelection.withRows`, which lists image indices).
+    func withEntries<R>(
         _ body: (_ rowStart: UnsafeBufferPointer<Int32>, _ column: UnsafeBufferPointer<UInt16>, _ value: UnsafeBufferPointer<UInt8>) -> R
     ) -> R {
         switch memory {
@@ -150,7 +151,7 @@ extension SparseImages {
     /// `multiply` with W1 in the split layout of `LinedWeights` (same result, bit for bit).
     func multiply(_ images: ImageSelection, by w: LinedWeights, bias: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         precondition(w.pixels == pixelCount)
-        withRows { rowStart, column, value in
+        withEntries { rowStart, column, value in
             images.withRows { rows, first, count in
                 ck_lined_times_dense(
                     rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, first, count, w.body, w.side,
@@ -166,7 +167,7 @@ extension SparseImages {
         _ images: ImageSelection, by w: UnsafePointer<Scalar>, width: Int,
         bias: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>
     ) {
-        withRows { rowStart, column, value in
+        withEntries { rowStart, column, value in
             if Scalar.self == Float.self, !usesReferenceKernels {
                 images.withRows { rows, first, count in
                     ck_sparse_times_dense(
@@ -195,7 +196,7 @@ extension SparseImages {
     func transposedProduct<Scalar: BLASScalar>(
         _ images: [Int], delta: UnsafePointer<Scalar>, width: Int, into grad: UnsafeMutablePointer<Scalar>
     ) {
-        withRows { rowStart, column, value in
+        withEntries { rowStart, column, value in
             if Scalar.self == Float.self, !usesReferenceKernels {
                 let done = ImageSelection.indices(images).withRows { rows, _, count in
                     ck_sparse_transpose_times_dense(
@@ -238,7 +239,7 @@ extension SparseImages {
 
     private func group(_ images: [Int], into groups: inout PixelGroups, scratch: UnsafeMutablePointer<ck_entry>?) {
         precondition(groups.start.count == pixelCount + 1)
-        withRows { rowStart, column, value in
+        withEntries { rowStart, column, value in
             ImageSelection.indices(images).withRows { rows, _, n in
                 let count = Int(ck_entry_count(rowStart.baseAddress, rows, n))
                 if groups.entries.count < count {
@@ -266,7 +267,7 @@ extension SparseImages {
     /// two sets of alternating runs). The thread that prepares batches makes
     /// the copy.
     func copying(_ images: [Int]) -> SparseImages {
-        withRows { rowStart, column, value in
+        withEntries { rowStart, column, value in
             ImageSelection.indices(images).withRows { rows, _, n in
                 let count = Int(ck_entry_count(rowStart.baseAddress, rows, n))
                 var starts: [Int32] = [], columns: [UInt16] = [], values: [UInt8] = []
