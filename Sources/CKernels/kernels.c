@@ -639,78 +639,112 @@ CK_AVX2 static void output_forward_avx2(const float *a1, const float *w2, const 
     }
 }
 
-// dW2 rows j0 ..< j0 + rows (rows <= 4), outputs k0 ..< k0 + 16 (two chunks, masked).
+// Batch rows r ..< r + rows (rows <= 3) of dZ1 = (dZ2 W2^T) * A1 * (1 - A1) for hidden
+// units j0 ..< j0 + 8 * chunks (chunks <= 4), from w2t (o x hp, W2 transposed and
+// zero-padded); adds the rows to db1, in order. Three rows at a time give the FMAs
+// independent chains (one row's are only o products long) while the 12 sums, 3
+// broadcasts and a loaded chunk still fit the 16 registers (more spills them).
 CK_AVX2 static inline __attribute__((always_inline)) void
-output_dw2_block(const float *a1, const float *dz2, int64_t n, int64_t h, int64_t o, int64_t j0, int64_t k0,
-                 float *dw2, int rows) {
-    const int64_t lanes0 = o - k0 < 8 ? o - k0 : 8, lanes1 = o - k0 - 8 < 0 ? 0 : (o - k0 - 8 < 8 ? o - k0 - 8 : 8);
-    const __m256i m0 = tail_mask(lanes0), m1 = lanes1 > 0 ? tail_mask(lanes1) : _mm256_setzero_si256();
-    __m256 acc[4][2];
-    for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-    for (int64_t r = 0; r < n; r++) {
-        const __m256 d0 = _mm256_maskload_ps(dz2 + r * o + k0, m0);
-        const __m256 d1 = _mm256_maskload_ps(dz2 + r * o + k0 + 8, m1);
-        for (int i = 0; i < rows; i++) {
-            const __m256 x = _mm256_broadcast_ss(a1 + r * h + j0 + i);
-            acc[i][0] = _mm256_fmadd_ps(x, d0, acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(x, d1, acc[i][1]);
-        }
-    }
-    for (int i = 0; i < rows; i++) {
-        store_lanes(dw2 + (j0 + i) * o + k0, acc[i][0], lanes0);
-        if (lanes1 > 0) store_lanes(dw2 + (j0 + i) * o + k0 + 8, acc[i][1], lanes1);
-    }
-}
-
-// One batch row of dZ1 = (dZ2 W2^T) * A1 * (1 - A1) for hidden units j0 ..< j0 + 8 * chunks,
-// from w2t (o x hp, W2 transposed and zero-padded); adds the row to db1.
-CK_AVX2 static inline __attribute__((always_inline)) void
-output_dz1_row(const float *a1row, const float *dz2row, const float *w2t, int64_t hp, int64_t o, int64_t j0,
-               int64_t h, float *dz1row, float *db1, int chunks) {
-    __m256 acc[8];
-    for (int c = 0; c < chunks; c++) acc[c] = _mm256_setzero_ps();
+output_dz1_block(const float *a1, const float *dz2, const float *w2t, int64_t hp, int64_t o, int64_t j0, int64_t h,
+                 int64_t r, float *dz1, int64_t ldz, float *db1, int rows, int chunks) {
+    __m256 acc[3][4];
+    for (int i = 0; i < rows; i++)
+        for (int c = 0; c < chunks; c++) acc[i][c] = _mm256_setzero_ps();
     for (int64_t k = 0; k < o; k++) {
-        const __m256 x = _mm256_broadcast_ss(dz2row + k);
-        for (int c = 0; c < chunks; c++) acc[c] = _mm256_fmadd_ps(x, _mm256_loadu_ps(w2t + k * hp + j0 + 8 * c), acc[c]);
+        __m256 x[3];
+        for (int i = 0; i < rows; i++) x[i] = _mm256_broadcast_ss(dz2 + (r + i) * o + k);
+        for (int c = 0; c < chunks; c++) {
+            const __m256 w = _mm256_loadu_ps(w2t + k * hp + j0 + 8 * c);
+            for (int i = 0; i < rows; i++) acc[i][c] = _mm256_fmadd_ps(x[i], w, acc[i][c]);
+        }
     }
     const __m256 one = _mm256_set1_ps(1.0f);
     for (int c = 0; c < chunks; c++) {
         const int64_t j = j0 + 8 * c, lanes = h - j < 8 ? h - j : 8;
-        const __m256 a = _mm256_maskload_ps(a1row + j, tail_mask(lanes));
-        const __m256 dz = _mm256_mul_ps(acc[c], _mm256_mul_ps(a, _mm256_sub_ps(one, a)));
-        store_lanes(dz1row + j, dz, lanes);
-        _mm256_storeu_ps(db1 + j, _mm256_add_ps(_mm256_loadu_ps(db1 + j), dz));
+        const __m256i mask = tail_mask(lanes);
+        __m256 sum = _mm256_loadu_ps(db1 + j);  // one trip through memory per block, not per row
+        for (int i = 0; i < rows; i++) {
+            const __m256 a = _mm256_maskload_ps(a1 + (r + i) * h + j, mask);
+            const __m256 dz = _mm256_mul_ps(acc[i][c], _mm256_mul_ps(a, _mm256_sub_ps(one, a)));
+            store_lanes(dz1 + (r + i) * ldz + j, dz, lanes);
+            sum = _mm256_add_ps(sum, dz);
+        }
+        _mm256_storeu_ps(db1 + j, sum);
     }
+}
+
+// Rows k0 ..< k0 + rows (rows <= 5) of dW2^T = dZ2^T A1 (o x hp, zero-padded), hidden
+// units j0 ..< j0 + 8 * chunks (chunks <= 2); A1's lanes past h are masked off. Each
+// element sums over the batch rows in order, as a sum of dW2 = A1^T dZ2 does.
+CK_AVX2 static inline __attribute__((always_inline)) void
+output_dw2t_block(const float *a1, const float *dz2, int64_t n, int64_t h, int64_t o, int64_t k0, int64_t j0,
+                  float *dw2t, int64_t hp, int rows, int chunks) {
+    __m256i mask[2];
+    for (int c = 0; c < chunks; c++) {
+        const int64_t lanes = h - (j0 + 8 * c);
+        mask[c] = tail_mask(lanes < 8 ? lanes : 8);
+    }
+    __m256 acc[5][2];
+    for (int i = 0; i < rows; i++)
+        for (int c = 0; c < chunks; c++) acc[i][c] = _mm256_setzero_ps();
+    for (int64_t r = 0; r < n; r++) {
+        __m256 x[2];
+        for (int c = 0; c < chunks; c++) x[c] = _mm256_maskload_ps(a1 + r * h + j0 + 8 * c, mask[c]);
+        for (int i = 0; i < rows; i++) {
+            const __m256 d = _mm256_broadcast_ss(dz2 + r * o + k0 + i);
+            for (int c = 0; c < chunks; c++) acc[i][c] = _mm256_fmadd_ps(d, x[c], acc[i][c]);
+        }
+    }
+    for (int i = 0; i < rows; i++)
+        for (int c = 0; c < chunks; c++) _mm256_storeu_ps(dw2t + (k0 + i) * hp + j0 + 8 * c, acc[i][c]);
 }
 
 // scratch: o * hp floats for W2^T and hp more for db1's sums, hp = h rounded up to 8.
 CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h,
                                          int64_t o, float *dw2, float *db2, float *dz1, int64_t ldz, float *db1,
                                          float *scratch) {
-    for (int64_t j0 = 0; j0 < h; j0 += 4) {
-        const int rows = h - j0 < 4 ? (int)(h - j0) : 4;
-        for (int64_t k0 = 0; k0 < o; k0 += 16) {
-#define CK_DW2(c) output_dw2_block(a1, dz2, n, h, o, j0, k0, dw2, c)
-            CK_DISPATCH_ROWS(CK_DW2)
-#undef CK_DW2
+    const int64_t hp = (h + 7) / 8 * 8;
+    float *w2t = scratch, *dw2t = scratch + o * hp, *sums = scratch + 2 * o * hp;
+
+    // dW2 = A1^T dZ2, computed as its transpose in blocks of 5 outputs by 16
+    // hidden units: every lane is used (10 outputs fill only 10 of 16 lanes of
+    // dW2's rows) and 10 sums run side by side.
+    for (int64_t k0 = 0; k0 < o; k0 += 5) {
+        const int rows = o - k0 < 5 ? (int)(o - k0) : 5;
+        for (int64_t j0 = 0; j0 < h; j0 += 16) {
+            const int chunks = h - j0 > 8 ? 2 : 1;
+#define CK_DW2T(rr, cc) output_dw2t_block(a1, dz2, n, h, o, k0, j0, dw2t, hp, rr, cc)
+#define CK_DW2T_ROWS(rr) if (chunks == 2) CK_DW2T(rr, 2); else CK_DW2T(rr, 1);
+            switch (rows) {
+            case 1: CK_DW2T_ROWS(1) break; case 2: CK_DW2T_ROWS(2) break; case 3: CK_DW2T_ROWS(3) break;
+            case 4: CK_DW2T_ROWS(4) break; default: CK_DW2T_ROWS(5) break;
+            }
+#undef CK_DW2T_ROWS
+#undef CK_DW2T
         }
     }
+    for (int64_t j = 0; j < h; j++)
+        for (int64_t k = 0; k < o; k++) dw2[j * o + k] = dw2t[k * hp + j];
     for (int64_t k = 0; k < o; k++) db2[k] = 0;
     for (int64_t r = 0; r < n; r++)
         for (int64_t k = 0; k < o; k++) db2[k] += dz2[r * o + k];
 
-    const int64_t hp = (h + 7) / 8 * 8;
-    float *w2t = scratch, *sums = scratch + o * hp;
     for (int64_t k = 0; k < o; k++) {
         for (int64_t j = 0; j < h; j++) w2t[k * hp + j] = w2[j * o + k];
         for (int64_t j = h; j < hp; j++) w2t[k * hp + j] = 0;
     }
     for (int64_t j = 0; j < hp; j++) sums[j] = 0;
-    for (int64_t r = 0; r < n; r++) {
-        for (int64_t j0 = 0; j0 < h; j0 += 64) {
-            const int chunks = (int)((h - j0 < 64 ? h - j0 : 64) + 7) / 8;
-#define CK_DZ1(c) output_dz1_row(a1 + r * h, dz2 + r * o, w2t, hp, o, j0, h, dz1 + r * ldz, sums, c)
-            CK_DISPATCH(CK_DZ1)
+    // dZ1 in blocks of 3 rows by 32 hidden units; db1 sums each unit over the
+    // rows in order, whatever the blocks.
+    for (int64_t j0 = 0; j0 < h; j0 += 32) {
+        const int chunks = (int)(((h - j0 < 32 ? h - j0 : 32) + 7) / 8);
+        for (int64_t r = 0; r < n; r += 3) {
+            const int rows = n - r < 3 ? (int)(n - r) : 3;
+#define CK_DZ1(rr, cc) output_dz1_block(a1, dz2, w2t, hp, o, j0, h, r, dz1, ldz, sums, rr, cc)
+#define CK_DZ1_ROWS(rr) \
+    switch (chunks) { case 1: CK_DZ1(rr, 1); break; case 2: CK_DZ1(rr, 2); break; case 3: CK_DZ1(rr, 3); break; default: CK_DZ1(rr, 4); break; }
+            switch (rows) { case 1: CK_DZ1_ROWS(1) break; case 2: CK_DZ1_ROWS(2) break; default: CK_DZ1_ROWS(3) break; }
+#undef CK_DZ1_ROWS
 #undef CK_DZ1
         }
     }
@@ -819,7 +853,7 @@ void ck_output_forward(const float *a1, const float *w2, const float *b2, int64_
 
 int64_t ck_delta_stride(int64_t width) { return (width + 7) / 8 * 8; }
 
-int64_t ck_output_backward_scratch(int64_t h, int64_t o) { return (o + 1) * ((h + 7) / 8 * 8); }
+int64_t ck_output_backward_scratch(int64_t h, int64_t o) { return (2 * o + 1) * ((h + 7) / 8 * 8); }
 
 void ck_output_backward(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h, int64_t o,
                         float *dw2, float *db2, float *dz1, int64_t dz1Stride, float *db1, float *scratch) {

@@ -80,6 +80,30 @@ struct GradientTests {
         #expect(zip(fast.w1, slow.w1).allSatisfy { abs(Double($0) - $1) <= 1e-4 * largest + 1e-9 })
     }
 
+    // ck_output_backward works in blocks of 5 outputs by 16 hidden units (dW2) and of
+    // 3 batch rows by 32 hidden units (dZ1): every remainder of each, against Double.
+    @Test(
+        "every gradient of the output layer's C kernel agrees with Double, for any batch, width and output count",
+        arguments: [(1, 1, 1), (2, 9, 2), (4, 17, 3), (5, 50, 4), (7, 33, 6), (8, 64, 7), (100, 50, 10), (11, 70, 11)])
+    func outputLayerShapes(batchSize: Int, hidden: Int, outputs: Int) {
+        let data = randomImages(count: batchSize, pixels: 20, classes: outputs, seed: UInt64(batchSize * 100 + hidden))
+        var random = RandomSource(seed: UInt64(outputs))
+        let network = TwoLayerNetwork<Float>(inputSize: 20, hiddenSize: hidden, outputSize: outputs, weightScale: 0.3, random: &random)
+        let reference = network.converted(to: Double.self)
+        let batch = Array(0 ..< batchSize)
+        var fastWorkspace = Workspace(for: network, capacity: batchSize)
+        var fast = Gradients(zerosLike: network)
+        _ = network.gradient(on: batch, of: data, workspace: &fastWorkspace, into: &fast)
+        var slowWorkspace = Workspace(for: reference, capacity: batchSize)
+        var slow = Gradients(zerosLike: reference)
+        _ = reference.gradient(on: batch, of: data, workspace: &slowWorkspace, into: &slow)
+        for (a, b) in [(fast.w1, slow.w1), (fast.b1, slow.b1), (fast.w2, slow.w2), (fast.b2, slow.b2)] {
+            #expect(a.count == b.count)
+            let largest = b.map(abs).max()!
+            #expect(zip(a, b).allSatisfy { abs(Double($0) - $1) <= 1e-4 * largest + 1e-9 })
+        }
+    }
+
     @Test("a batch grouped by pixel lists each pixel's values in batch order", arguments: [false, true])
     func grouping(withScratch: Bool) {
         let pixels = 30
