@@ -65,30 +65,25 @@ struct GradientTests {
     // Every tail of the AVX2 kernels' last 8-float chunk: 1 to 8 floats.
     @Test("the backward pass of a network of another width (not a multiple of 8) agrees too", arguments: [1, 3, 4, 5, 7, 9, 11, 12, 13, 64, 70])
     func otherWidths(hidden: Int) {
-        let data = randomImages(count: 12, pixels: 30, classes: 5, seed: UInt64(hidden))
-        var random = RandomSource(seed: 2)
-        let network = TwoLayerNetwork<Float>(inputSize: 30, hiddenSize: hidden, outputSize: 5, weightScale: 0.2, random: &random)
-        let reference = network.converted(to: Double.self)
-        let batch = Array(0 ..< 12)
-        var fastWorkspace = Workspace(for: network, capacity: 12)
-        var fast = Gradients(zerosLike: network)
-        _ = network.gradient(on: batch, of: data, workspace: &fastWorkspace, into: &fast)
-        var slowWorkspace = Workspace(for: reference, capacity: 12)
-        var slow = Gradients(zerosLike: reference)
-        _ = reference.gradient(on: batch, of: data, workspace: &slowWorkspace, into: &slow)
-        let largest = slow.w1.map(abs).max()!
-        #expect(zip(fast.w1, slow.w1).allSatisfy { abs(Double($0) - $1) <= 1e-4 * largest + 1e-9 })
+        expectGradientsMatchDouble(batchSize: 12, pixels: 30, hidden: hidden, outputs: 5, seed: UInt64(hidden))
     }
 
     // ck_output_backward works in blocks of 5 outputs by 16 hidden units (dW2) and of
-    // 3 batch rows by 32 hidden units (dZ1): every remainder of each, against Double.
+    // 3 batch rows by 32 hidden units (dZ1): every remainder of each.
     @Test(
         "every gradient of the output layer's C kernel agrees with Double, for any batch, width and output count",
         arguments: [(1, 1, 1), (2, 9, 2), (4, 17, 3), (5, 50, 4), (7, 33, 6), (8, 64, 7), (100, 50, 10), (11, 70, 11)])
     func outputLayerShapes(batchSize: Int, hidden: Int, outputs: Int) {
-        let data = randomImages(count: batchSize, pixels: 20, classes: outputs, seed: UInt64(batchSize * 100 + hidden))
+        expectGradientsMatchDouble(
+            batchSize: batchSize, pixels: 20, hidden: hidden, outputs: outputs, seed: UInt64(batchSize * 100 + hidden))
+    }
+
+    /// The Float C kernels' gradients (W1, b1, W2, b2) of one batch against the
+    /// generic loops in Double, within 1e-4 of each gradient's largest entry.
+    private func expectGradientsMatchDouble(batchSize: Int, pixels: Int, hidden: Int, outputs: Int, seed: UInt64) {
+        let data = randomImages(count: batchSize, pixels: pixels, classes: outputs, seed: seed)
         var random = RandomSource(seed: UInt64(outputs))
-        let network = TwoLayerNetwork<Float>(inputSize: 20, hiddenSize: hidden, outputSize: outputs, weightScale: 0.3, random: &random)
+        let network = TwoLayerNetwork<Float>(inputSize: pixels, hiddenSize: hidden, outputSize: outputs, weightScale: 0.3, random: &random)
         let reference = network.converted(to: Double.self)
         let batch = Array(0 ..< batchSize)
         var fastWorkspace = Workspace(for: network, capacity: batchSize)
