@@ -699,7 +699,7 @@ output_dw2t_block(const float *a1, const float *dz2, int64_t n, int64_t h, int64
         for (int c = 0; c < chunks; c++) _mm256_storeu_ps(dw2t + (k0 + i) * hp + j0 + 8 * c, acc[i][c]);
 }
 
-// scratch: o * hp floats for W2^T and hp more for db1's sums, hp = h rounded up to 8.
+// scratch: o * hp floats for W2^T, o * hp for dW2^T and hp for db1's sums, hp = h rounded up to 8.
 CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, const float *w2, int64_t n, int64_t h,
                                          int64_t o, float *dw2, float *db2, float *dz1, int64_t ldz, float *db1,
                                          float *scratch) {
