@@ -6,26 +6,33 @@
 
 SWIFT    ?= swift
 PYTHON   ?= python3
-PACKAGES := libcairo2-dev libpng-dev libopenblas-dev zlib1g-dev fonts-dejavu-core
+PACKAGES := libcairo2-dev libpng-dev zlib1g-dev fonts-dejavu-core
+# Only `make bench` links OpenBLAS, to time the C kernels against it; make-report does not.
+BENCH_PACKAGES := libopenblas-dev
 RUNS     ?= 5
 # The C compiler SwiftPM builds CKernels with (the Swift toolchain's clang).
 BENCH_CC ?= clang
 
 .PHONY: deps report test bench clean
 
-deps:
+# $(call install,PACKAGES): apt-get install whichever of PACKAGES are missing (as root, or through sudo).
+define install
 	@missing=""; \
-	for p in $(PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	  elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
-	  else echo "make deps: missing Debian packages:$$missing; install them with: apt-get install$$missing" >&2; exit 1; fi; \
-	  echo "make deps: installing$$missing"; \
+	  else echo "make: missing Debian packages:$$missing; install them with: apt-get install$$missing" >&2; exit 1; fi; \
+	  echo "make: installing$$missing"; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+endef
+
+deps:
+	$(call install,$(PACKAGES))
 
 report: deps
 	$(SWIFT) build -c release --product make-report
@@ -35,6 +42,7 @@ test: deps
 	$(SWIFT) test
 
 bench: deps
+	$(call install,$(BENCH_PACKAGES))
 	$(SWIFT) build -c release --product make-report
 	$(PYTHON) -c 'import numpy' 2>/dev/null || $(PYTHON) -m pip install --quiet numpy
 	$(PYTHON) benchmarks/compare.py --runs $(RUNS)

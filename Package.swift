@@ -38,9 +38,6 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(
-            name: "COpenBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]),
 
         // The trainer's hand-written first-layer kernels, optimised in every configuration.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -51,7 +48,7 @@ let package = Package(
         // MARK: Maths: the two-layer network and its training loop (no drawing)
         .target(
             name: "Trainer",
-            dependencies: ["COpenBLAS", "CKernels", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CKernels", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: alwaysOptimised),
 
         // MARK: The data as make-report loads it, with its decoded cache

@@ -258,6 +258,15 @@ static void softmax_rows_portable(float *z, int64_t rows, int64_t columns) {
     }
 }
 
+// MARK: - Parameter updates (portable)
+
+// fmaf is the IEEE fused multiply-add, correctly rounded on every machine, so
+// this loop and the AVX2 one below give the same bits.
+static void descend_portable(float *w, const float *g, int64_t count, float rate) {
+    const float minusRate = -rate;
+    for (int64_t i = 0; i < count; i++) w[i] = fmaf(minusRate, g[i], w[i]);
+}
+
 // MARK: - W1 split at whole cache lines (portable)
 
 int64_t ck_lined_columns(int64_t width) {
@@ -596,6 +605,20 @@ CK_AVX2 static void softmax_rows_avx2(float *z, int64_t rows, int64_t columns) {
     }
 }
 
+// MARK: - Parameter updates (AVX2)
+
+CK_AVX2 static void descend_avx2(float *w, const float *g, int64_t count, float rate) {
+    const __m256 minusRate = _mm256_set1_ps(-rate);
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8)
+        _mm256_storeu_ps(w + i, _mm256_fmadd_ps(minusRate, _mm256_loadu_ps(g + i), _mm256_loadu_ps(w + i)));
+    if (i < count) {
+        const __m256i mask = tail_mask(count - i);
+        store_lanes(w + i, _mm256_fmadd_ps(minusRate, _mm256_maskload_ps(g + i, mask), _mm256_maskload_ps(w + i, mask)),
+                    count - i);
+    }
+}
+
 // MARK: - Output layer (AVX2)
 //
 // The output layer's products are tiny (100x50 by 50x10 for the recipe): a
@@ -865,6 +888,17 @@ void ck_output_backward(const float *a1, const float *dz2, const float *w2, int6
 #endif
     (void)scratch;
     output_backward_portable(a1, dz2, w2, n, h, o, dw2, db2, dz1, dz1Stride, db1);
+}
+
+void ck_descend(float *w, const float *g, int64_t count, float rate) {
+    if (count <= 0) return;
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        descend_avx2(w, g, count, rate);
+        return;
+    }
+#endif
+    descend_portable(w, g, count, rate);
 }
 
 void ck_sigmoid(float *y, int64_t count) {

@@ -124,7 +124,10 @@ public enum MarkdownReport {
         // MARK: Reproducibility
         doc.line("## Reproducibility")
         doc.blank()
-        doc.line("The same seed and configuration give a bit-identical run on the same machine.")
+        doc.line(context.reproducibility)
+        doc.blank()
+        doc.line("This run's fingerprint, a 64-bit FNV-1a hash of every loss, evaluation point, final weight and "
+            + "test prediction, is `\(context.run.fingerprint)`: a run that matches it computed the same bits.")
         doc.blank()
         doc.table(["fact", "value"], context.facts.map { [$0.0, $0.1] })
         return doc.text

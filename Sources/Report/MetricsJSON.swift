@@ -4,7 +4,8 @@ import Trainer
 /// The whole run as JSON for other tools: `epochs` (epoch, iteration,
 /// trainAccuracy, testAccuracy, loss, elapsed) with the per-iteration
 /// `losses`, the `configuration` and the `timings` beside it, then the
-/// final `network` (w1, b1, w2, b2, row-major) and its test `predictions`.
+/// final `network` (w1, b1, w2, b2, row-major) and its test `predictions`,
+/// and the run's `fingerprint` (`TrainingRun.fingerprint`).
 public struct MetricsJSON: Encodable {
     public var epochs: [EpochMetrics]
     public var losses: [Float]
@@ -16,6 +17,7 @@ public struct MetricsJSON: Encodable {
     public var testSetSize: Int
     public var network: TwoLayerNetwork<Float>
     public var predictions: TestPredictions
+    public var fingerprint: String
 
     public init(run: TrainingRun, stageTimings: StageTimings) {
         epochs = run.epochs
@@ -28,6 +30,7 @@ public struct MetricsJSON: Encodable {
         testSetSize = run.testSetSize
         network = run.network
         predictions = run.predictions
+        fingerprint = run.fingerprint
     }
 
     public func encoded() throws -> [UInt8] {

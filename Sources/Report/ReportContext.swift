@@ -17,16 +17,19 @@ public struct ReportContext: Sendable {
 
     public var run: TrainingRun
     public var stageTimings: StageTimings
-    /// Ordered (name, value) facts: seed, version, OS, CPU, BLAS, build.
+    /// Ordered (name, value) facts: seed, version, OS, CPU, kernels, build.
     public var facts: [(String, String)]
     public var images: [Image]
     public var dataDirectory: String
     /// The data came from make-report's decoded copy, not from inflating the files.
     public var loadedFromCache: Bool
     public var command: String
+    /// What the seed and configuration pin down on the machine that ran it.
+    public var reproducibility: String
 
     public init(run: TrainingRun, stageTimings: StageTimings, facts: [(String, String)], images: [Image],
-                dataDirectory: String, loadedFromCache: Bool = false, command: String) {
+                dataDirectory: String, loadedFromCache: Bool = false, command: String,
+                reproducibility: String = "The same seed and configuration give a bit-identical run.") {
         self.run = run
         self.stageTimings = stageTimings
         self.facts = facts
@@ -34,6 +37,7 @@ public struct ReportContext: Sendable {
         self.dataDirectory = dataDirectory
         self.loadedFromCache = loadedFromCache
         self.command = command
+        self.reproducibility = reproducibility
     }
 }
 

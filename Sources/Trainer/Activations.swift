@@ -5,7 +5,7 @@ import RealModule
 enum Activations {
     /// σ(z) = 1 / (1 + e^(−z)), in place.
     @_specialize(where Scalar == Float)
-    static func sigmoid<Scalar: BLASScalar>(_ z: UnsafeMutableBufferPointer<Scalar>, reference: Bool = false) {
+    static func sigmoid<Scalar: NetworkScalar>(_ z: UnsafeMutableBufferPointer<Scalar>, reference: Bool = false) {
         if Scalar.self == Float.self, !reference, let base = z.baseAddress {
             // Vectorised in CKernels (a polynomial exp accurate to 2e-7).
             ck_sigmoid(UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self), Int64(z.count))
@@ -19,7 +19,7 @@ enum Activations {
     /// cannot overflow.
     /// `Float` uses the C kernel (a vectorised exp accurate to 2e-7) unless `reference`.
     @_specialize(where Scalar == Float)
-    static func softmaxRows<Scalar: BLASScalar>(_ z: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, reference: Bool = false) {
+    static func softmaxRows<Scalar: NetworkScalar>(_ z: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, reference: Bool = false) {
         if Scalar.self == Float.self, !reference {
             ck_softmax_rows(UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self), Int64(rows), Int64(columns))
             return
@@ -45,7 +45,7 @@ enum Activations {
     /// L = −(1/N) Σᵢ log(yᵢ,ₜᵢ + 1e-7), where row i belongs to image `images[i]`
     /// whose class is `labels[images[i]]`.
     @_specialize(where Scalar == Float)
-    static func crossEntropy<Scalar: BLASScalar>(
+    static func crossEntropy<Scalar: NetworkScalar>(
         probabilities y: UnsafePointer<Scalar>, images: [Int], labels: [UInt8], columns: Int
     ) -> Scalar {
         var total: Scalar = 0
@@ -57,7 +57,7 @@ enum Activations {
 
     /// Index of the largest element of each row (the first on ties).
     @_specialize(where Scalar == Float)
-    static func argmaxRows<Scalar: BLASScalar>(_ z: UnsafePointer<Scalar>, rows: Int, columns: Int, into out: inout [UInt8]) {
+    static func argmaxRows<Scalar: NetworkScalar>(_ z: UnsafePointer<Scalar>, rows: Int, columns: Int, into out: inout [UInt8]) {
         for r in 0 ..< rows {
             let row = z + r * columns
             var best = 0
@@ -71,7 +71,7 @@ enum Activations {
 
 extension Activations {
     /// Softmax of one vector (a copy).
-    static func softmax<Scalar: BLASScalar>(_ logits: [Scalar]) -> [Scalar] {
+    static func softmax<Scalar: NetworkScalar>(_ logits: [Scalar]) -> [Scalar] {
         var y = logits
         y.withUnsafeMutableBufferPointer { softmaxRows($0.baseAddress!, rows: 1, columns: $0.count) }
         return y

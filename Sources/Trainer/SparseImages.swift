@@ -163,7 +163,7 @@ extension SparseImages {
     /// out[r, :] = bias + Σₚ x[image r, p] · w[p, :] for each selected image,
     /// where x = byte / 255, `w` is pixelCount×width and `out` is rows×width.
     @_specialize(where Scalar == Float)
-    func multiply<Scalar: BLASScalar>(
+    func multiply<Scalar: NetworkScalar>(
         _ images: ImageSelection, by w: UnsafePointer<Scalar>, width: Int,
         bias: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>
     ) {
@@ -193,7 +193,7 @@ extension SparseImages {
     /// grad = Xᵀ·delta, where row r of X is image `images[r]`: every row of
     /// `grad` (pixelCount×width) is written, the untouched ones with zeros.
     @_specialize(where Scalar == Float)
-    func transposedProduct<Scalar: BLASScalar>(
+    func transposedProduct<Scalar: NetworkScalar>(
         _ images: [Int], delta: UnsafePointer<Scalar>, width: Int, into grad: UnsafeMutablePointer<Scalar>
     ) {
         withEntries { rowStart, column, value in
@@ -300,6 +300,21 @@ extension SparseImages {
 
     /// Which implementation the `Float` kernels use: "avx2+fma" or "portable".
     public static var kernelImplementation: String { String(cString: ck_implementation()) }
+
+    /// What a seed and configuration pin down on this processor, in a sentence.
+    /// Every operation that changes the weights is this package's own code with a
+    /// fixed order of operations, so only the choice between the two
+    /// implementations above can change a result's bits.
+    public static var reproducibility: String {
+        kernelImplementation == "avx2+fma"
+            ? "The same seed and configuration give bit-identical weights and metrics on every x86-64 machine "
+                + "with AVX2 and FMA: every product and parameter update is make-report's own code with a fixed "
+                + "order of operations, and no library picks a kernel by processor. The pictures are identical "
+                + "too where Cairo, FreeType and the DejaVu fonts are the same versions."
+            : "This processor ran the portable kernels (no AVX2 and FMA): the same seed and configuration give "
+                + "bit-identical results on machines that also run them, but the last bits differ from an "
+                + "AVX2+FMA machine's, and with them the pictures."
+    }
 }
 
 /// Compresses chunks of dense images into a `SparseImages.Builder` on a

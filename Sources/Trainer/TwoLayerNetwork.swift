@@ -9,7 +9,7 @@ import CKernels
 /// X is N×inputSize (pixels / 255), W1 inputSize×hidden, W2 hidden×outputs;
 /// all matrices are row-major. Generic over the scalar so the gradient check
 /// runs this same code in `Double` while training runs it in `Float`.
-public struct TwoLayerNetwork<Scalar: BLASScalar>: Sendable, Codable, Equatable {
+public struct TwoLayerNetwork<Scalar: NetworkScalar>: Sendable, Codable, Equatable {
     public let inputSize: Int
     public let hiddenSize: Int
     public let outputSize: Int
@@ -39,7 +39,7 @@ public struct TwoLayerNetwork<Scalar: BLASScalar>: Sendable, Codable, Equatable 
     }
 
     /// The same network in another precision.
-    public func converted<Other: BLASScalar>(to _: Other.Type = Other.self) -> TwoLayerNetwork<Other> {
+    public func converted<Other: NetworkScalar>(to _: Other.Type = Other.self) -> TwoLayerNetwork<Other> {
         TwoLayerNetwork<Other>(
             inputSize: inputSize, hiddenSize: hiddenSize, outputSize: outputSize,
             w1: w1.map(Other.init), b1: b1.map(Other.init), w2: w2.map(Other.init), b2: b2.map(Other.init))
@@ -54,7 +54,7 @@ public struct TwoLayerNetwork<Scalar: BLASScalar>: Sendable, Codable, Equatable 
 }
 
 /// ∂L/∂(W1, b1, W2, b2), shaped like the parameters.
-public struct Gradients<Scalar: BLASScalar>: Sendable {
+public struct Gradients<Scalar: NetworkScalar>: Sendable {
     public var w1: [Scalar]
     public var b1: [Scalar]
     public var w2: [Scalar]
@@ -70,7 +70,7 @@ public struct Gradients<Scalar: BLASScalar>: Sendable {
 
 /// Scratch matrices for batches of up to `capacity` rows, reused across
 /// iterations so the training loop does not allocate.
-public struct Workspace<Scalar: BLASScalar> {
+public struct Workspace<Scalar: NetworkScalar> {
     let capacity: Int
     var hidden: [Scalar]  // A1, capacity×hidden
     var output: [Scalar]  // Z2, then Y, then dZ2: capacity×outputs
@@ -118,7 +118,7 @@ extension TwoLayerNetwork {
         }
         workspace.output.withUnsafeMutableBufferPointer { z2 in
             if Scalar.self == Float.self, !data.usesReferenceKernels {
-                // Z2 = A1·W2 + b2 in C: BLAS spends most of a call this small packing the matrices.
+                // Z2 = A1·W2 + b2 in C, four rows at a time.
                 workspace.hidden.withUnsafeBufferPointer { a1 in
                     w2.withUnsafeBufferPointer { w2 in
                         b2.withUnsafeBufferPointer { b2 in
@@ -130,9 +130,10 @@ extension TwoLayerNetwork {
                 }
             } else {
                 for r in 0 ..< n { (z2.baseAddress! + r * outputSize).update(from: b2, count: outputSize) }
-                Scalar.gemm(
-                    transposeA: false, transposeB: false, m: n, n: outputSize, k: hiddenSize, alpha: 1,
-                    a: workspace.hidden, lda: hiddenSize, b: w2, ldb: outputSize, beta: 1, c: z2.baseAddress!, ldc: outputSize)
+                DenseProducts.multiply(
+                    transposeA: false, transposeB: false, m: n, n: outputSize, k: hiddenSize,
+                    a: workspace.hidden, lda: hiddenSize, b: w2, ldb: outputSize, accumulate: true,
+                    c: z2.baseAddress!, ldc: outputSize)
             }
             if probabilities {
                 Activations.softmaxRows(z2.baseAddress!, rows: n, columns: outputSize, reference: data.usesReferenceKernels)
@@ -238,7 +239,7 @@ extension TwoLayerNetwork {
             for i in 0 ..< n * outputSize { y[i] *= inverseN }
             let dZ2 = UnsafePointer(y.baseAddress!)
             if Scalar.self == Float.self, !data.usesReferenceKernels {
-                // dW2, db2, dZ1 and db1 in one C call: the same sums, without packing tiny matrices for BLAS.
+                // dW2, db2, dZ1 and db1 in one C call, each sum in the reference order.
                 let (h, o) = (Int64(hiddenSize), Int64(outputSize))
                 workspace.hidden.withUnsafeBufferPointer { a1 in
                     w2.withUnsafeBufferPointer { w2 in
@@ -261,16 +262,16 @@ extension TwoLayerNetwork {
                 return
             }
             gradients.w2.withUnsafeMutableBufferPointer { dW2 in
-                Scalar.gemm(
-                    transposeA: true, transposeB: false, m: hiddenSize, n: outputSize, k: n, alpha: 1,
-                    a: workspace.hidden, lda: hiddenSize, b: dZ2, ldb: outputSize, beta: 0,
+                DenseProducts.multiply(
+                    transposeA: true, transposeB: false, m: hiddenSize, n: outputSize, k: n,
+                    a: workspace.hidden, lda: hiddenSize, b: dZ2, ldb: outputSize, accumulate: false,
                     c: dW2.baseAddress!, ldc: outputSize)
             }
             columnSums(dZ2, rows: n, columns: outputSize, into: &gradients.b2)
             workspace.hiddenDelta.withUnsafeMutableBufferPointer { dA1 in
-                Scalar.gemm(
-                    transposeA: false, transposeB: true, m: n, n: hiddenSize, k: outputSize, alpha: 1,
-                    a: dZ2, lda: outputSize, b: w2, ldb: outputSize, beta: 0,
+                DenseProducts.multiply(
+                    transposeA: false, transposeB: true, m: n, n: hiddenSize, k: outputSize,
+                    a: dZ2, lda: outputSize, b: w2, ldb: outputSize, accumulate: false,
                     c: dA1.baseAddress!, ldc: hiddenSize)
             }
         }
@@ -284,7 +285,8 @@ extension TwoLayerNetwork {
         return loss
     }
 
-    /// Plain SGD: θ ← θ − η·∂L/∂θ for every parameter.
+    /// Plain SGD: θ ← θ − η·∂L/∂θ for every parameter, each element as one
+    /// fused multiply-add, θ = fma(−η, g, θ), like the first layer's descent.
     @_specialize(where Scalar == Float)
     public mutating func descend(along gradients: Gradients<Scalar>, learningRate: Scalar) {
         descend(along: gradients, learningRate: learningRate, includingW1: true)
@@ -294,7 +296,13 @@ extension TwoLayerNetwork {
     mutating func descend(along gradients: Gradients<Scalar>, learningRate: Scalar, includingW1: Bool) {
         func step(_ parameters: inout [Scalar], _ gradient: [Scalar]) {
             parameters.withUnsafeMutableBufferPointer { p in
-                Scalar.axpy(count: p.count, alpha: -learningRate, x: gradient, y: p.baseAddress!)
+                gradient.withUnsafeBufferPointer { g in
+                    if Scalar.self == Float.self {
+                        ck_descend(p.baseAddress!.floats, g.baseAddress!.floats, Int64(p.count), Float(learningRate))
+                    } else {
+                        DenseProducts.descend(p, along: g.baseAddress!, learningRate: learningRate)
+                    }
+                }
             }
         }
         if includingW1 { step(&w1, gradients.w1) }
@@ -305,7 +313,7 @@ extension TwoLayerNetwork {
 }
 
 /// sums[j] = Σᵣ m[r, j], adding the rows in order.
-private func columnSums<Scalar: BLASScalar>(
+private func columnSums<Scalar: NetworkScalar>(
     _ m: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: inout [Scalar]
 ) {
     sums.withUnsafeMutableBufferPointer { sums in

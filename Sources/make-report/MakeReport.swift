@@ -119,9 +119,6 @@ struct MakeReport: ParsableCommand {
     // MARK: Run (exit status 1 with one line on stderr)
 
     func run() throws {
-        // Before anything else: OpenBLAS's idle workers would spin on the core
-        // the data loading needs.
-        BLAS.stopIdleThreads()
         // A file-size limit (or a full disk) must come back as a write error, not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         // Ctrl-C must work even when the parent spawned us with signals blocked
@@ -205,7 +202,8 @@ struct MakeReport: ParsableCommand {
         let context = ReportContext(
             run: run, stageTimings: timings, facts: SystemFacts.collect(configuration: config, version: Self.version),
             images: images.map { ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor) },
-            dataDirectory: dataDir, loadedFromCache: loadedFromCache, command: commandLine)
+            dataDirectory: dataDir, loadedFromCache: loadedFromCache, command: commandLine,
+            reproducibility: SparseImages.reproducibility)
         files.add(report, text: MarkdownReport.render(context))
         if let metricsJson { files.add(metricsJson, try MetricsJSON(run: run, stageTimings: timings).encoded()) }
         try files.commit()

@@ -10,8 +10,7 @@ enum SystemFacts {
             ("Swift", swiftVersion),
             ("OS", operatingSystem),
             ("CPU", "\(cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores"),
-            ("kernels", "\(SparseImages.kernelImplementation), in C: every matrix product (the sparse first layer and the output layer)"),
-            ("BLAS", "\(BLAS.configuration) (core \(BLAS.coreName)): the parameter updates (axpy)"),
+            ("kernels", "\(SparseImages.kernelImplementation), in C: every matrix product and parameter update"),
             ("build", buildConfiguration),
         ]
     }

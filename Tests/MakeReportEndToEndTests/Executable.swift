@@ -25,9 +25,10 @@ struct Executable {
     /// `make-report arguments…` in `directory`; `shellPrefix` (like `ulimit -f 100;`) runs it through sh.
     /// The data cache's default folder is `cacheHome/make-report` (`XDG_CACHE_HOME`), by default a
     /// folder of this run's own that goes with it: no test reads or fills the user's cache.
+    /// `environment` adds to (or replaces) variables of the test's own environment.
     static func run(
         _ arguments: [String], in directory: URL, shellPrefix: String? = nil, interruptAfter marker: String? = nil,
-        cacheHome: String? = nil
+        cacheHome: String? = nil, environment extra: [String: String] = [:]
     ) throws -> Result {
         let process = Process()
         if let shellPrefix {
@@ -45,6 +46,7 @@ struct Executable {
         defer { try? FileManager.default.removeItem(at: folder) }
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CACHE_HOME"] = cacheHome ?? folder.appendingPathComponent("cache").path
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -164,13 +164,20 @@ struct TrainingTests {
     }
 }
 
+/// The bundled MNIST and the recipe's run on it, trained once for the suites below.
+enum BundledMNIST {
+    static let dataset = Result {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try Dataset.load(from: root.appendingPathComponent(Dataset.bundledDirectory).path)
+    }
+    static let recipeRun = Result { try Trainer().train(on: dataset.get()) }
+}
+
 @Suite("The full recipe on MNIST")
 struct FullRecipeTests {
     @Test("the seed's recipe reaches at least 94 % test accuracy in 17 evaluations")
     func fullRecipe() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let dataset = try Dataset.load(from: root.appendingPathComponent(Dataset.bundledDirectory).path)
-        let run = try Trainer().train(on: dataset)
+        let run = try BundledMNIST.recipeRun.get()
         #expect(run.epochs.count == 17)
         #expect(run.epochs.map(\.iteration) == Array(stride(from: 0, to: 10_000, by: 600)))
         #expect(run.losses.count == 10_000)

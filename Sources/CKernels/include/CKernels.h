@@ -122,6 +122,12 @@ void ck_lined_grouped_descend(const int32_t *start, const ck_entry *entries, int
 /// cache lines (at 50 floats a row, three of a row's seven loads did).
 int64_t ck_delta_stride(int64_t width);
 
+/// Plain SGD on one parameter tensor: w[i] = fma(-rate, g[i], w[i]) for i < count,
+/// one rounding per element, the same form as the first layer's descent. The AVX2
+/// and portable paths give the same bits (fmaf is correctly rounded everywhere), so
+/// no library's choice of kernel reaches the weights.
+void ck_descend(float *w, const float *g, int64_t count, float rate);
+
 /// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);
