@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -774,13 +775,18 @@ CK_AVX2 static void output_backward_avx2(const float *a1, const float *dz2, cons
     for (int64_t j = 0; j < h; j++) db1[j] = sums[j];
 }
 
+// Asked once and kept. Both threads of a run call the kernels from the start, so
+// the cache is atomic: two threads may both ask the CPU, and both store the same
+// answer, but neither ever reads a half-written value (a plain static was a data race).
 static int has_avx2_fma(void) {
-    static int cached = -1;
-    if (cached < 0) {
+    static _Atomic int cached = -1;
+    int known = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (known < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        atomic_store_explicit(&cached, known, memory_order_relaxed);
     }
-    return cached;
+    return known;
 }
 #else
 static int has_avx2_fma(void) { return 0; }
