@@ -89,10 +89,11 @@ public enum Gallery {
 
     public static func accuracy(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
         let chart = AccuracyChart.make(
-            epochs: run.epochs.map(\.epoch), train: run.epochs.map(\.trainAccuracy), test: run.epochs.map(\.testAccuracy), theme: theme)
+            epochs: run.epochs.map(\.epoch), train: run.epochs.map(\.trainAccuracy), test: run.epochs.map(\.testAccuracy), theme: theme,
+            iterationsApart: run.evaluatesEachEpoch ? nil : run.configuration.evaluateEvery)
         return GalleryImage(
             name: "training_accuracy", title: "Training vs test accuracy",
-            lookFor: "Both curves climb together; a test curve that falls away from the training curve would be overfitting. The inset separates the last epochs, where the two lines otherwise overlap.",
+            lookFor: Sentences.accuracy(run, hasInset: chart.inset != nil),
             scene: chart.scene(size: Size(800, 500), theme: theme, measurer: measurer))
     }
 
@@ -122,11 +123,13 @@ public enum Gallery {
     }
 
     public static func loss(_ run: TrainingRun, theme: Theme, measurer: some TextMeasuring, logarithmic: Bool) -> GalleryImage {
+        let losses = run.losses.map(Double.init)
         let chart = LossChart.make(
-            losses: run.losses.map(Double.init), epochLength: run.configuration.evaluateEvery, logarithmic: logarithmic, theme: theme)
+            losses: losses, epochLength: run.configuration.evaluateEvery, logarithmic: logarithmic, theme: theme,
+            isEpoch: run.evaluatesEachEpoch)
         return GalleryImage(
             name: "loss_curve", title: "Training loss",
-            lookFor: "The loss drops steeply in the first epoch and then keeps falling slowly; the mini-batch noise around the average is the price of batches of \(run.configuration.batchSize).",
+            lookFor: Sentences.loss(run, movingAverage: LossChart.movingAverage(losses, window: max(1, min(run.configuration.evaluateEvery, losses.count)))),
             scene: chart.scene(size: Size(800, 450), theme: theme, measurer: measurer))
     }
 
@@ -175,7 +178,8 @@ public enum Gallery {
             digits: digits)
         return GalleryImage(
             name: "misclassified", title: "Misclassified digits",
-            lookFor: "Many of the confident mistakes are digits a person would hesitate over too; the rest show what a 50-unit network cannot yet see.",
+            lookFor: "Many of the confident mistakes are digits a person would hesitate over too; the rest show what a "
+                + "\(run.network.hiddenSize)-unit network cannot yet see.",
             scene: chart.scene(size: Size(800, chart.preferredHeight(width: 800, theme: theme).rounded()), theme: theme, measurer: measurer))
     }
 }

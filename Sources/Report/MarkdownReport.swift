@@ -8,6 +8,8 @@ public enum MarkdownReport {
         let run = context.run
         let config = run.configuration
         let net = run.network
+        // The points are epochs only when they are one pass over the training set apart.
+        let point = run.evaluatesEachEpoch ? "epoch" : "evaluation"
 
         doc.line("# Training a two-layer network on MNIST")
         doc.blank()
@@ -23,10 +25,10 @@ public enum MarkdownReport {
         doc.blank()
         if let final = run.final, let best = run.bestTest {
             doc.table(["", "train accuracy", "test accuracy"], [
-                ["final (epoch \(final.epoch), iteration \(grouped(final.iteration)))", percent(final.trainAccuracy), percent(final.testAccuracy)],
+                ["final (\(point) \(final.epoch), iteration \(grouped(final.iteration)))", percent(final.trainAccuracy), percent(final.testAccuracy)],
             ])
             doc.blank()
-            doc.line("Best test accuracy: **\(percent(best.testAccuracy))** at epoch \(best.epoch) (iteration \(grouped(best.iteration))). "
+            doc.line("Best test accuracy: **\(percent(best.testAccuracy))** at \(point) \(best.epoch) (iteration \(grouped(best.iteration))). "
                 + "The final weights, after all \(grouped(config.iterations)) iterations, classify **\(percent(run.predictions.accuracy))** "
                 + "of the test set correctly; the per-class figures and the confusion matrix below are theirs.")
             doc.blank()
@@ -52,7 +54,9 @@ public enum MarkdownReport {
             ["iterations", grouped(config.iterations)],
             ["batch size", "\(config.batchSize) (drawn uniformly with replacement)"],
             ["learning rate", format(config.learningRate)],
-            ["evaluation", "every \(config.evaluateEvery) iterations from iteration 0 (\(run.epochs.count) points)"],
+            ["evaluation", "every \(config.evaluateEvery) iterations from iteration 0 (\(run.epochs.count) points; "
+                + "\(config.evaluateEvery) × \(config.batchSize) images = "
+                + (run.evaluatesEachEpoch ? "one epoch)" : "\(format(run.epochsBetweenEvaluations, digits: 3)) epochs)")],
             ["initial weights", "N(0, \(format(config.weightScale))²), biases 0"],
             ["loss", "cross-entropy, −log(y + 1e-7)"],
             ["optimiser", "plain SGD, gradients by backpropagation"],
@@ -75,11 +79,11 @@ public enum MarkdownReport {
         doc.blank()
 
         // MARK: Per epoch
-        doc.line("## Accuracy per epoch")
+        doc.line("## Accuracy per \(point)")
         doc.blank()
         doc.line("Accuracy on the full training and test sets after the update of the listed iteration; the loss is that iteration's mini-batch loss.")
         doc.blank()
-        doc.table(["epoch", "iteration", "train accuracy", "test accuracy", "loss"], run.epochs.map {
+        doc.table([point, "iteration", "train accuracy", "test accuracy", "loss"], run.epochs.map {
             ["\($0.epoch)", grouped($0.iteration), String(format: "%.4f", $0.trainAccuracy), String(format: "%.4f", $0.testAccuracy),
              String(format: "%.4f", $0.loss)]
         })
@@ -135,8 +139,8 @@ public enum MarkdownReport {
 
     static func percent(_ x: Double) -> String { String(format: "%.2f %%", x * 100) }
 
-    static func format(_ x: Double) -> String {
-        var s = String(format: "%.6g", x)
+    static func format(_ x: Double, digits: Int = 6) -> String {
+        var s = String(format: "%.\(digits)g", x)
         if !s.contains(".") && !s.contains("e") { s += ".0" }
         return s
     }

@@ -116,6 +116,18 @@ public struct TrainingRun: Sendable, Codable, Equatable {
     /// The last evaluation point.
     public var final: EpochMetrics? { epochs.last }
 
+    /// How many passes over the training set the images between two evaluation
+    /// points make: evaluateEvery × batchSize / training images (1 for the recipe).
+    public var epochsBetweenEvaluations: Double {
+        Double(configuration.evaluateEvery) * Double(configuration.batchSize) / Double(max(trainingSetSize, 1))
+    }
+
+    /// True when the evaluation points are exactly one epoch apart, so that
+    /// their index counts epochs; otherwise it only counts evaluations.
+    public var evaluatesEachEpoch: Bool {
+        configuration.evaluateEvery * configuration.batchSize == trainingSetSize
+    }
+
     /// The evaluation point with the highest test accuracy (the first on ties).
     public var bestTest: EpochMetrics? {
         epochs.max { $0.testAccuracy < $1.testAccuracy || ($0.testAccuracy == $1.testAccuracy && $0.epoch > $1.epoch) }

@@ -60,7 +60,20 @@ struct MakeReportTests {
         let report = try String(contentsOfFile: scratch.path("notes/summary.md"), encoding: .utf8)
         let train = String(format: "%.2f %%", (last["trainAccuracy"] as! Double) * 100)
         let test = String(format: "%.2f %%", (last["testAccuracy"] as! Double) * 100)
-        #expect(report.contains("| final (epoch 2, iteration 80) | \(train) | \(test) |"))
+        // 40 iterations of 50 images are not an epoch: every sentence names the points evaluations.
+        #expect(report.contains("| final (evaluation 2, iteration 80) | \(train) | \(test) |"))
+        #expect(report.contains("## Accuracy per evaluation"))
+        #expect(report.contains("| evaluation | every 40 iterations from iteration 0 (3 points; 40 × 50 images = 0.0333 epochs) |"))
+        #expect(report.contains("what a 16-unit network cannot yet see"))
+        #expect(report.contains("its moving average is") && report.contains("after the first 40 iterations"))
+        #expect(report.contains("price of batches of 50"))
+        for constant in ["50-unit", "epoch 2", "each epoch", "10,000 SGD", "600 iterations", "17 points", "17 full-set", "batches of 100"] {
+            #expect(!report.contains(constant), "the report says \"\(constant)\"")
+        }
+        let accuracyPNG = try PNG.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/training_accuracy.png")))))
+        #expect(accuracyPNG.text["Description"]?.contains("Train and test accuracy per evaluation: ") == true)
+        let lossPNG = try PNG.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/loss_curve.png")))))
+        #expect(lossPNG.text["Description"]?.contains("over 120 iterations") == true)
         #expect(report.contains(String(format: "| 2 | 80 | %.4f | %.4f |", last["trainAccuracy"] as! Double, last["testAccuracy"] as! Double)))
         #expect(report.contains("![Training vs test accuracy](../gallery/training_accuracy.png)"))
         #expect(report.contains("| hidden | 16 | sigmoid | W1 784×16 + b1 16 = 12,560 |"))

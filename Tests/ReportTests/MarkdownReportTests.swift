@@ -93,3 +93,28 @@ struct MarkdownReportTests {
         #expect(relativePath(target, from: base) == expected)
     }
 }
+
+@Suite("Markdown report of a configuration other than the recipe")
+struct MarkdownReportConfigurationTests {
+    @Test("points 40 iterations of 50 images apart are evaluations, not epochs, in every sentence")
+    func evaluationsNotEpochs() {
+        var context = ReportFixture.context
+        context.run.configuration.batchSize = 50
+        context.run.configuration.evaluateEvery = 40
+        context.run.configuration.hiddenSize = 50
+        let markdown = MarkdownReport.render(context)
+        #expect(markdown.contains("| final (evaluation 2, iteration 1,200) |"))
+        #expect(markdown.contains("at evaluation 1 (iteration 600)"))
+        #expect(markdown.contains("## Accuracy per evaluation"))
+        #expect(markdown.contains("| evaluation | iteration | train accuracy |"))
+        #expect(markdown.contains("| evaluation | every 40 iterations from iteration 0 (3 points; 40 × 50 images = 0.0333 epochs) |"))
+        #expect(!markdown.contains("epoch "))
+    }
+
+    @Test("points one pass over the training set apart are epochs")
+    func epochs() {
+        let markdown = MarkdownReport.render(ReportFixture.context)
+        #expect(markdown.contains("| final (epoch 2, iteration 1,200) |"))
+        #expect(markdown.contains("600 × 100 images = one epoch"))
+    }
+}

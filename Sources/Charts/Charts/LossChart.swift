@@ -17,7 +17,9 @@ public enum LossChart {
         }
     }
 
-    public static func make(losses: [Double], epochLength: Int, logarithmic: Bool, theme: Theme) -> LineChart {
+    /// `epochLength` is the number of iterations between evaluations; `isEpoch`
+    /// says whether that is one pass over the training set.
+    public static func make(losses: [Double], epochLength: Int, logarithmic: Bool, theme: Theme, isEpoch: Bool = true) -> LineChart {
         let window = max(1, min(epochLength, losses.count))
         let raw = losses.enumerated().map { Point(Double($0.offset), $0.element) }
         let smooth = movingAverage(losses, window: window).enumerated().map { Point(Double($0.offset), $0.element) }
@@ -26,7 +28,8 @@ public enum LossChart {
         let highest = losses.filter(\.isFinite).max() ?? 1
         return LineChart(
             title: "Training Loss",
-            subtitle: "Mini-batch cross-entropy and its centred average over \(window) iterations · dotted lines mark epochs",
+            subtitle: "Mini-batch cross-entropy and its centred average over \(window) iterations · dotted lines mark "
+                + (isEpoch ? "epochs" : "evaluations"),
             xAxis: .init(label: "iteration", range: 0 ... Double(max(losses.count, 1)), integerTicks: true),
             yAxis: logarithmic ? .init(label: "loss (log scale)", kind: .logarithmic) : .init(label: "loss", range: 0 ... max(highest * 1.05, 1e-9)),
             series: [
