@@ -142,7 +142,8 @@ int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *w
     }
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &errors, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    png_bytep *rows = NULL;
+    // Volatile: it changes between setjmp and a longjmp back, and the error path frees it.
+    png_bytep *volatile rows = NULL;
     if (!png || !info) {
         snprintf(error, errorSize, "out of memory");
         png_destroy_read_struct(&png, &info, NULL);
@@ -150,12 +151,15 @@ int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *w
     }
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_read_struct(&png, &info, NULL);
-        free(rows);
+        free((void *)rows);
         pngc_free(rgba);
         if (text) pngc_free(text);
         return 0;
     }
     png_set_read_fn(png, &r, read_from_buffer);
+    // A header may claim any size up to libpng's default 1,000,000 x 1,000,000
+    // (4 TB of RGBA); the pictures this project draws are a few thousand pixels wide.
+    png_set_user_limits(png, PNGC_MAX_SIDE, PNGC_MAX_SIDE);
     png_read_info(png, info);
     png_set_expand(png);
     png_set_strip_16(png);
@@ -164,6 +168,7 @@ int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *w
     png_read_update_info(png, info);
     *width = png_get_image_width(png, info);
     *height = png_get_image_height(png, info);
+    if ((uint64_t)*width * *height > PNGC_MAX_PIXELS) png_error(png, "image too large to decode");
     size_t stride = (size_t)*width * 4;
     rgba->data = malloc(stride * *height);
     rows = malloc(sizeof(png_bytep) * *height);
@@ -181,7 +186,7 @@ int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *w
                 png_error(png, "out of memory");
         }
     }
-    free(rows);
+    free((void *)rows);
     png_destroy_read_struct(&png, &info, NULL);
     return 1;
 }

@@ -30,6 +30,11 @@ int pngc_encode_opaque_argb32(const uint32_t *pixels, size_t stride, uint32_t wi
                               const char *const *keys, const char *const *values, int count,
                               pngc_buffer *out, char *error, size_t errorSize);
 
+/// The largest picture pngc_decode accepts: 16,384 pixels a side and 64 million
+/// pixels (256 MiB of RGBA); a larger one is an error, not an allocation.
+#define PNGC_MAX_SIDE 16384
+#define PNGC_MAX_PIXELS (64u * 1024 * 1024)
+
 /// Decodes any PNG to 8-bit RGBA. `text` receives "key\0value\0" pairs one
 /// after another (may be NULL). Returns 1, or 0 with a message in `error`.
 int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *width, uint32_t *height,
