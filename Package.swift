@@ -73,6 +73,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Fuzzing: the readers of untrusted bytes, for libFuzzer (`make fuzz`)
+        .target(name: "FuzzTargets", dependencies: ["CZlib", "MNIST", "TrainingData", "Render"]),
+        .executableTarget(name: "fuzz-idx", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "fuzz-cache", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "fuzz-png", dependencies: ["FuzzTargets"]),
+
         // MARK: Tests
         .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
@@ -86,5 +92,7 @@ let package = Package(
             exclude: ["__Goldens__"]),
         .testTarget(
             name: "MakeReportEndToEndTests", dependencies: ["make-report", "Render"]),
+        .testTarget(
+            name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "MNIST", "Render", "fuzz-idx", "fuzz-cache", "fuzz-png"]),
     ]
 )
