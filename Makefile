@@ -3,6 +3,8 @@
 # make test    the whole test suite (unit, golden-image and end-to-end)
 # make bench   make-report against the NumPy baseline (wall time, peak memory), then the
 #              output layer's C kernels against OpenBLAS on 1 and 2 threads
+# make sanitize  the test suite under AddressSanitizer (with leaks), then ThreadSanitizer
+# make fuzz    each fuzz target under libFuzzer for FUZZ_SECONDS (default 60)
 
 SWIFT    ?= swift
 PYTHON   ?= python3
@@ -13,7 +15,9 @@ RUNS     ?= 5
 # The C compiler SwiftPM builds CKernels with (the Swift toolchain's clang).
 BENCH_CC ?= clang
 
-.PHONY: deps report test bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: deps report test bench sanitize fuzz clean
 
 # $(call install,PACKAGES): apt-get install whichever of PACKAGES are missing (as root, or through sudo).
 define install
@@ -41,6 +45,12 @@ report: deps
 test: deps
 	$(SWIFT) test
 
+sanitize: deps
+	SWIFT=$(SWIFT) Tests/Sanitizers/run
+
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run
+
 bench: deps
 	$(call install,$(BENCH_PACKAGES))
 	$(SWIFT) build -c release --product make-report
@@ -54,4 +64,4 @@ bench: deps
 	.build/output-layer-bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

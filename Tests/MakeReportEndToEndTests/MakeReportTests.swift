@@ -101,12 +101,19 @@ struct MakeReportTests {
         let second = try Executable.run(Self.arguments(scratch, extra: ["--quiet", "--seed", "9"]), in: scratch.url)
         #expect(second.status == 0)
         let after = try scratch.snapshot()
-        // Pictures are byte for byte the same; the report differs only in its timings.
+        // Pictures are byte for byte the same; the report differs only in its timings section (the
+        // seconds, however long a stage takes, and where the data came from: the files, then the cache).
         for name in before.keys where name.hasSuffix(".png") { #expect(before[name] == after[name], "\(name)") }
         func withoutTimings(_ data: Data?) -> String {
-            String(decoding: data ?? Data(), as: UTF8.self).split(separator: "\n").filter { !$0.contains(" | 0.") && !$0.contains("seconds") }.joined(separator: "\n")
+            var inTimings = false
+            return String(decoding: data ?? Data(), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+                if line.hasPrefix("## ") { inTimings = line == "## Timings" }
+                return !inTimings
+            }.joined(separator: "\n")
         }
-        #expect(withoutTimings(before["notes/summary.md"]) == withoutTimings(after["notes/summary.md"]))
+        let report = withoutTimings(after["notes/summary.md"])
+        #expect(report.contains("## Reproducibility") && !report.contains("## Timings"))
+        #expect(withoutTimings(before["notes/summary.md"]) == report)
     }
 
     @Test("a second run reads the decoded data from the cache and gives the same run")
@@ -310,7 +317,11 @@ struct MakeReportTests {
         }
     }
 
-    @Test("a disk that fills up while writing (a file-size limit)")
+    /// ThreadSanitizer's runtime itself dies with SIGBUS under a file-size limit (a three-line Swift
+    /// program that prints a struct does too; see docs/testing.md), so `make sanitize` skips this one test there.
+    @Test("a disk that fills up while writing (a file-size limit)",
+          .disabled(if: ProcessInfo.processInfo.environment["MAKE_REPORT_SANITIZER"] == "thread",
+                    "ThreadSanitizer's runtime cannot run under ulimit -f"))
     func fullDisk() throws {
         // ulimit -f counts 512-byte blocks: 50 KB is enough for the report, not for every picture.
         try expectFailureKeepsOutputs([], shellPrefix: "ulimit -f 100;", message: "cannot write: File too large")
