@@ -38,6 +38,22 @@ extension TwoLayerNetwork {
         return zip(predicted, data.labels[range]).count { $0 == $1 }
     }
 
+    /// The hidden layer's outputs σ(X·W1 + b1) for every image of `data`,
+    /// row-major (images × hidden units).
+    @_specialize(where Scalar == Float)
+    public func hiddenActivations(on data: SparseImages) -> [Scalar] {
+        var activations = [Scalar]()
+        activations.reserveCapacity(data.count * hiddenSize)
+        let chunk = Self.evaluationChunk
+        var workspace = Workspace(for: self, capacity: chunk)
+        for start in stride(from: 0, to: data.count, by: chunk) {
+            let range = start ..< min(start + chunk, data.count)
+            forward(.range(range), of: data, workspace: &workspace, probabilities: false)
+            activations.append(contentsOf: workspace.hidden[0 ..< range.count * hiddenSize])
+        }
+        return activations
+    }
+
     /// Predicted classes and softmax probabilities for every image of `data`.
     @_specialize(where Scalar == Float)
     public func predictions(on data: SparseImages) -> TestPredictions {

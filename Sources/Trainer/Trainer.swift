@@ -67,6 +67,11 @@ public struct Trainer: Sendable {
         var losses = [Float]()
         losses.reserveCapacity(config.iterations)
         let learningRate = Float(config.learningRate)
+        // Copies of the parameters at the evaluation points the plan keeps; training reads none of them.
+        let plan = SnapshotPlan(config, parameterCount: network.parameterCount)
+        var snapshots = [ParameterSnapshot]()
+        snapshots.reserveCapacity(plan.kept.count)
+        var nextKept = plan.kept.startIndex
 
         let pipeline = TrainingPipeline(
             batches: BatchSource(random: random, data: train, batchSize: config.batchSize, count: config.iterations),
@@ -93,9 +98,14 @@ public struct Trainer: Sendable {
             progress(.iteration(index: i, loss: loss))
             if i % config.evaluateEvery == 0 {
                 firstLayer?.unpack(into: &network.w1)
+                let point = i / config.evaluateEvery
                 pipeline.evaluate(
-                    network, firstLayer: firstLayer?.copy(), epoch: i / config.evaluateEvery, iteration: i,
+                    network, firstLayer: firstLayer?.copy(), epoch: point, iteration: i,
                     loss: Double(loss), elapsed: seconds(since: trainingStart))
+                if nextKept < plan.kept.endIndex, plan.kept[nextKept] == point {
+                    snapshots.append(ParameterSnapshot(epoch: point, iteration: i, network: network))
+                    nextKept += 1
+                }
             }
         }
         firstLayer?.unpack(into: &network.w1)
@@ -105,7 +115,7 @@ public struct Trainer: Sendable {
         return TrainingRun(
             configuration: config, losses: losses, epochs: epochs, network: network, predictions: predictions,
             timings: TrainingTimings(preparation: preparation, training: training, evaluation: evaluation, total: seconds(since: start)),
-            trainingSetSize: train.count, testSetSize: test.count)
+            trainingSetSize: train.count, testSetSize: test.count, snapshots: snapshots, snapshotPlan: plan)
     }
 }
 

@@ -14,6 +14,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Prepare the mini-batches and run the per-epoch evaluations (against a
     /// copy of the weights) on a second thread. The results are the same.
     public var usesHelperThread: Bool = true
+    /// Bytes the run may spend on copies of the parameters at evaluation points
+    /// (`TrainingRun.snapshots`); 0 keeps none. See `SnapshotPlan`.
+    public var snapshotBudget: Int = SnapshotPlan.defaultBudget
 
     public init() {}
 

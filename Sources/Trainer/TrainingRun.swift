@@ -97,12 +97,18 @@ public struct TrainingRun: Sendable, Codable, Equatable {
     public var timings: TrainingTimings
     public var trainingSetSize: Int
     public var testSetSize: Int
+    /// The parameters at the evaluation points `snapshotPlan` keeps, in order.
+    public var snapshots: [ParameterSnapshot]
+    public var snapshotPlan: SnapshotPlan
 
     public init(
         configuration: TrainingConfiguration, losses: [Float], epochs: [EpochMetrics],
         network: TwoLayerNetwork<Float>, predictions: TestPredictions, timings: TrainingTimings,
-        trainingSetSize: Int, testSetSize: Int
+        trainingSetSize: Int, testSetSize: Int, snapshots: [ParameterSnapshot] = [], snapshotPlan: SnapshotPlan? = nil
     ) {
+        self.snapshots = snapshots
+        self.snapshotPlan = snapshotPlan
+            ?? SnapshotPlan(points: epochs.count, parameterCount: network.parameterCount, budget: snapshots.isEmpty ? 0 : .max)
         self.configuration = configuration
         self.losses = losses
         self.epochs = epochs
