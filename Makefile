@@ -8,7 +8,7 @@
 
 SWIFT    ?= swift
 PYTHON   ?= python3
-PACKAGES := libcairo2-dev libpng-dev zlib1g-dev fonts-dejavu-core
+PACKAGES := libcairo2-dev libpng-dev zlib1g-dev liblapack-dev libgif-dev fonts-dejavu-core
 # Only `make bench` links OpenBLAS, to time the C kernels against it; make-report does not.
 BENCH_PACKAGES := libopenblas-dev
 RUNS     ?= 5

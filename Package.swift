@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TrainingData", targets: ["TrainingData"]),
         .library(name: "Gallery", targets: ["Gallery"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Inspection", targets: ["Inspection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CLAPACK", pkgConfig: "lapack",
+            providers: [.apt(["liblapack-dev"])]),
+        .systemLibrary(
+            name: "CGIF", pkgConfig: "libgif",
+            providers: [.apt(["libgif-dev"])]),
 
         // The trainer's hand-written first-layer kernels, optimised in every configuration.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -50,6 +57,9 @@ let package = Package(
             name: "Trainer",
             dependencies: ["CKernels", "MNIST", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: alwaysOptimised),
+
+        // MARK: Inside the network: weight spreads, activations, principal components per evaluation point
+        .target(name: "Inspection", dependencies: ["Trainer", "CLAPACK"], swiftSettings: alwaysOptimised),
 
         // MARK: The data as make-report loads it, with its decoded cache
         .target(name: "TrainingData", dependencies: ["MNIST", "Trainer"], swiftSettings: alwaysOptimised),
@@ -82,6 +92,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Trainer"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(

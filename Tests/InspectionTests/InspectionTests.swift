@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import Trainer
+
+@testable import Inspection
+
+@Suite("Principal components")
+struct PrincipalComponentsTests {
+    @Test("points on a line: one component explains everything, and it points along the line")
+    func line() throws {
+        // x = t·(1, 2, −3) for t = −2 … 2: all the variance along (1, 2, −3)/√14.
+        let points = (-2 ... 2).flatMap { t in [Float(t), Float(2 * t), Float(-3 * t)] }
+        let pca = try PrincipalComponents(points: points, dimensions: 3)
+        #expect(abs(pca.explainedVariance(0) - 1) < 1e-12)
+        #expect(abs(pca.explainedVariance(1)) < 1e-12)
+        // Sign convention: the entry of largest magnitude (−3) is turned positive.
+        let norm = 14.0.squareRoot()
+        let expected = [-1 / norm, -2 / norm, 3 / norm]
+        for (a, b) in zip(pca.components[0], expected) { #expect(abs(a - b) < 1e-12) }
+        // Each point's coordinate is its signed distance along that direction: −t·√14.
+        for (k, t) in (-2 ... 2).enumerated() { #expect(abs(pca.projections[k * 2] + Double(t) * norm) < 1e-12) }
+    }
+
+    @Test("a known covariance: diag(4, 1) gives eigenvalues 4 and 1 along the axes")
+    func knownCovariance() throws {
+        // (±2, 0) and (0, ±1), each twice: mean 0, covariance Σxxᵀ/(n − 1) = diag(16, 4)/7… scaled below.
+        let points: [Float] = [2, 0, -2, 0, 0, 1, 0, -1, 2, 0, -2, 0, 0, 1, 0, -1]
+        let pca = try PrincipalComponents(points: points, dimensions: 2)
+        #expect(abs(pca.eigenvalues[0] - 16.0 / 7) < 1e-12)
+        #expect(abs(pca.eigenvalues[1] - 4.0 / 7) < 1e-12)
+        #expect(abs(pca.explainedVariance(0) - 0.8) < 1e-12)
+        #expect(pca.components[0] == [1, 0] || abs(pca.components[0][0] - 1) < 1e-12)
+        #expect(abs(pca.components[1][1] - 1) < 1e-12, "the second axis, turned positive")
+    }
+
+    @Test("mirrored data gives the same components (the sign is fixed, not arbitrary)")
+    func signConvention() throws {
+        var random = RandomSource(seed: 3)
+        let points = (0 ..< 300).map { _ in Float(random.normal()) }.enumerated().map { $0.offset % 3 == 0 ? $0.element * 3 : $0.element }
+        let a = try PrincipalComponents(points: points, dimensions: 3)
+        let b = try PrincipalComponents(points: points.map { -$0 }, dimensions: 3)
+        for k in 0 ..< 2 {
+            for (x, y) in zip(a.components[k], b.components[k]) { #expect(abs(x - y) < 1e-9) }
+        }
+        // Mirrored points project to mirrored coordinates along the same axes.
+        for (x, y) in zip(a.projections, b.projections) { #expect(abs(x + y) < 1e-9) }
+    }
+}
+
+@Suite("Tensor distributions and activation histograms")
+struct DistributionTests {
+    @Test("percentiles interpolate between order statistics, as NumPy does")
+    func percentiles() {
+        let d = TensorDistribution(of: (0 ... 100).map(Float.init).shuffled())
+        #expect(d.minimum == 0 && d.maximum == 100 && d.median == 50)
+        #expect(abs(d.values[1] - 6.68) < 1e-9 && abs(d.values[7] - 93.32) < 1e-9)
+        #expect(abs(d.mean - 50) < 1e-12)
+        let squares: Int = (0 ... 100).map { ($0 - 50) * ($0 - 50) }.reduce(0, +)
+        let deviation = (Double(squares) / 101).squareRoot()
+        #expect(abs(d.standardDeviation - deviation) < 1e-9)
+    }
+
+    @Test("saturated activations are those below 0.05 or above 0.95; 1.0 falls in the last bin")
+    func histogram() {
+        let h = ActivationHistogram(of: [0, 0.01, 0.049, 0.05, 0.5, 0.95, 0.951, 1], bins: 10)
+        #expect(h.counts[0] == 4 && h.counts[5] == 1 && h.counts[9] == 3)
+        #expect(h.lowFraction == 3.0 / 8 && h.highFraction == 2.0 / 8 && h.saturatedFraction == 5.0 / 8)
+    }
+}
+
+@Suite("Inspecting a run")
+struct InspectionTests {
+    @Test("featured points: the first, an early one and the last, without repeats")
+    func featured() {
+        #expect(Inspection.featured(count: 17) == [0, 1, 16])
+        #expect(Inspection.featured(count: 300) == [0, 19, 299])
+        #expect(Inspection.featured(count: 2) == [0, 1])
+        #expect(Inspection.featured(count: 1) == [0])
+        #expect(Inspection.featured(count: 0) == [])
+        #expect(Inspection.spread(count: 17, limit: 24) == Array(0 ..< 17))
+        #expect(Inspection.spread(count: 100, limit: 24).count == 24)
+        #expect(Inspection.spread(count: 100, limit: 24).last == 99)
+    }
+
+    @Test("every kept point is inspected on the test set, with its weights' spread and the activations' statistics")
+    func run() throws {
+        var random = RandomSource(seed: 5)
+        func images(_ count: Int) -> SparseImages {
+            let pixels = (0 ..< count * 16).map { _ in UInt8(random.uniformIndex(below: 3) == 0 ? 0 : random.uniformIndex(below: 256)) }
+            return SparseImages(pixels: pixels, labels: (0 ..< count).map { UInt8($0 % 4) }, pixelCount: 16)
+        }
+        let train = images(200), test = images(80)
+        let config = TrainingConfiguration(hiddenSize: 6, iterations: 200, batchSize: 10, learningRate: 0.5, evaluateEvery: 40, weightScale: 0.3, seed: 2)
+        let run = try Trainer(configuration: config).train(train: train, test: test, classCount: 4)
+        let inspection = try Inspection(run: run, test: test)
+        #expect(inspection.points.map(\.iteration) == [0, 40, 80, 120, 160])
+        #expect(inspection.featured == [0, 1, 4])
+        #expect(inspection.projections.map(\.iteration) == [0, 40, 160])
+        for (point, snapshot) in zip(inspection.points, run.snapshots) {
+            #expect(point.w1 == TensorDistribution(of: snapshot.network.w1))
+            let activations = snapshot.network.hiddenActivations(on: test)
+            #expect(activations.count == 80 * 6)
+            #expect(point.activations == ActivationHistogram(of: activations))
+            #expect(point.explainedVariance?.count == 2)
+        }
+        let last = try #require(inspection.projections.last)
+        #expect(last.coordinates.count == 80 * 2 && last.labels == test.labels)
+    }
+}
