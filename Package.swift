@@ -67,19 +67,19 @@ let package = Package(
         // MARK: Pictures: chart models (plain values, pure layout) and the Cairo canvas
         .target(name: "Charts"),
         .target(name: "CPNGCodec", dependencies: ["CPNG"]),
-        .target(name: "Render", dependencies: ["Charts", "CCairo", "CPNGCodec"], swiftSettings: alwaysOptimised),
+        .target(name: "Render", dependencies: ["Charts", "CCairo", "CPNGCodec", "CGIF"], swiftSettings: alwaysOptimised),
 
         // MARK: The gallery: which pictures a run gets
-        .target(name: "Gallery", dependencies: ["Charts", "Trainer", "MNIST"]),
+        .target(name: "Gallery", dependencies: ["Charts", "Trainer", "MNIST", "Inspection"]),
 
         // MARK: The Markdown walk-through
-        .target(name: "Report", dependencies: ["Trainer"]),
+        .target(name: "Report", dependencies: ["Trainer", "Inspection"]),
 
         // MARK: The command
         .executableTarget(
             name: "make-report",
             dependencies: [
-                "MNIST", "Trainer", "TrainingData", "Charts", "Gallery", "Render", "Report",
+                "MNIST", "Trainer", "TrainingData", "Inspection", "Charts", "Gallery", "Render", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -96,10 +96,10 @@ let package = Package(
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST"],
+            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST", "Inspection"],
             exclude: ["__Goldens__"]),
         .testTarget(
-            name: "ReportTests", dependencies: ["Report", "Trainer"],
+            name: "ReportTests", dependencies: ["Report", "Trainer", "Inspection"],
             exclude: ["__Goldens__"]),
         .testTarget(
             name: "MakeReportEndToEndTests", dependencies: ["make-report", "Render"]),

@@ -22,6 +22,11 @@ public struct Theme: Sendable, Equatable {
     public var positive: Color
     /// Sequential colour map for heatmaps (low → high).
     public var sequential: Colormap
+    /// Ten distinct colours for categories (the digits): Tableau 10, which
+    /// stays readable on the dark background.
+    public var categorical: [Color] = [
+        0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC,
+    ].map { Color(hex: $0) }
 
     // MARK: Type
     public var titleSize: Double

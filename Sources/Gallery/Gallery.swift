@@ -1,5 +1,6 @@
 import Charts
 import Foundation
+import Inspection
 import MNIST
 import Trainer
 
@@ -35,20 +36,28 @@ public enum Gallery {
     /// The pictures' names, in gallery order.
     public static let names = [
         "training_accuracy", "network_architecture", "loss_curve", "confusion_matrix", "hidden_units", "misclassified",
+        "weight_distributions", "hidden_activations", "hidden_projection",
     ]
 
+    /// The pictures drawn from `RunInspection`, which need the run's parameter snapshots.
+    public static let insideNames: Set<String> = ["weight_distributions", "hidden_activations", "hidden_projection"]
+
+    /// Every picture the run has what it needs for, in gallery order.
     public static func images(
-        for run: TrainingRun, testImages: ImageSet, theme: Theme = .dark, measurer: some TextMeasuring,
-        options: GalleryOptions = .init()
+        for run: TrainingRun, testImages: ImageSet, inspection: RunInspection? = nil, theme: Theme = .dark,
+        measurer: some TextMeasuring, options: GalleryOptions = .init()
     ) -> [GalleryImage] {
-        names.map { image(named: $0, for: run, testImages: testImages, theme: theme, measurer: measurer, options: options)! }
+        names.compactMap {
+            image(named: $0, for: run, testImages: testImages, inspection: inspection, theme: theme, measurer: measurer, options: options)
+        }
     }
 
-    /// One picture of the gallery by name (nil for an unknown name), with the
-    /// run's configuration in its description.
+    /// One picture of the gallery by name, with the run's configuration in its
+    /// description; nil for an unknown name, or for a picture of the network
+    /// over time without an inspection that has it.
     public static func image(
-        named name: String, for run: TrainingRun, testImages: ImageSet, theme: Theme = .dark, measurer: some TextMeasuring,
-        options: GalleryOptions = .init()
+        named name: String, for run: TrainingRun, testImages: ImageSet, inspection: RunInspection? = nil, theme: Theme = .dark,
+        measurer: some TextMeasuring, options: GalleryOptions = .init()
     ) -> GalleryImage? {
         let image: GalleryImage
         switch name {
@@ -60,6 +69,15 @@ public enum Gallery {
         case "hidden_units": image = hiddenUnits(run, theme: theme, measurer: measurer)
         case "misclassified":
             image = misclassified(run, testImages: testImages, theme: theme, measurer: measurer, count: options.misclassifiedCount)
+        case "weight_distributions":
+            guard let inspection, let drawn = weightDistributions(run, inspection, theme: theme, measurer: measurer) else { return nil }
+            image = drawn
+        case "hidden_activations":
+            guard let inspection, let drawn = hiddenActivations(run, inspection, theme: theme, measurer: measurer) else { return nil }
+            image = drawn
+        case "hidden_projection":
+            guard let inspection, let drawn = hiddenProjection(run, inspection, theme: theme, measurer: measurer) else { return nil }
+            image = drawn
         default: return nil
         }
         return described(image, configuration: run.configuration, inputSize: run.network.inputSize, classCount: run.network.outputSize)

@@ -4,6 +4,7 @@ public enum RenderError: Error, Equatable, CustomStringConvertible, Sendable {
     case cairo(operation: String, status: String)
     case font(String)
     case png(String)
+    case gif(String)
     case invalidSize(width: Double, height: Double, scale: Double)
 
     public var description: String {
@@ -11,6 +12,7 @@ public enum RenderError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .cairo(operation, status): "cairo: \(operation) failed: \(status)"
         case let .font(message): "font: \(message)"
         case let .png(message): "png: \(message)"
+        case let .gif(message): "gif: \(message)"
         case let .invalidSize(width, height, scale): "cannot draw a \(width)x\(height) picture at scale \(scale)"
         }
     }

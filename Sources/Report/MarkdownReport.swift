@@ -89,6 +89,31 @@ public enum MarkdownReport {
         })
         doc.blank()
 
+        // MARK: Inside the network
+        if let inspection = context.inspection, !inspection.points.isEmpty {
+            let plan = run.snapshotPlan
+            doc.line("## Inside the network")
+            doc.blank()
+            let kept = plan.keepsAll
+                ? (plan.points == 1 ? "at its one evaluation point" : plan.points == 2 ? "at both evaluation points" : "at all \(plan.points) evaluation points")
+                : "at \(plan.kept.count) of the \(plan.points) evaluation points, spread evenly (a copy of the parameters takes "
+                    + "\(megabytes(run.network.parameterCount * 4)) and the run keeps at most \(megabytes(run.configuration.snapshotBudget)))"
+            let inspected = inspection.points.filter { $0.activations != nil }
+            doc.line("The run kept a copy of its parameters \(kept). At each, the spread of W1 and W2 (their standard deviation); "
+                + "at \(inspected.count == inspection.points.count ? "each" : "\(inspected.count) of them, spread evenly,") the share of "
+                + "the hidden activations on the test set that are saturated (below 0.05 or above 0.95) and the share of their "
+                + "variance the first two principal components explain.")
+            doc.blank()
+            doc.table([point, "iteration", "W1 std", "W2 std", "saturated", "PC1 + PC2"], inspection.points.map { p in
+                [
+                    "\(p.epoch)", grouped(p.iteration), String(format: "%.4f", p.w1.standardDeviation), String(format: "%.4f", p.w2.standardDeviation),
+                    p.activations.map { percent($0.saturatedFraction) } ?? "—",
+                    p.explainedVariance.map { v in v.map { String(format: "%.1f %%", $0 * 100) }.joined(separator: " + ") } ?? "—",
+                ]
+            })
+            doc.blank()
+        }
+
         // MARK: Per class
         let matrix = run.predictions.confusionMatrix
         doc.line("## Per-class test accuracy")
@@ -138,6 +163,12 @@ public enum MarkdownReport {
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.2f %%", x * 100) }
+
+    /// 2,781,440 → "2.7 MB"; 33,554,432 → "32 MiB" style, in binary megabytes.
+    static func megabytes(_ bytes: Int) -> String {
+        let value = Double(bytes) / 1_048_576
+        return value >= 10 ? String(format: "%.0f MiB", value) : String(format: "%.1f MiB", value)
+    }
 
     static func format(_ x: Double, digits: Int = 6) -> String {
         var s = String(format: "%.\(digits)g", x)

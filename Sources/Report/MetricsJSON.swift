@@ -1,11 +1,17 @@
 import Foundation
+import Inspection
 import Trainer
 
 /// The whole run as JSON for other tools: `epochs` (epoch, iteration,
 /// trainAccuracy, testAccuracy, loss, elapsed) with the per-iteration
 /// `losses`, the `configuration` and the `timings` beside it, then the
 /// final `network` (w1, b1, w2, b2, row-major) and its test `predictions`,
-/// and the run's `fingerprint` (`TrainingRun.fingerprint`).
+/// the run's `fingerprint` (`TrainingRun.fingerprint`), and `inside`: at each
+/// kept evaluation point the percentiles, mean and standard deviation of W1,
+/// b1, W2 and b2, and where inspected the hidden activations' histogram
+/// (40 bins), saturated fractions and the variance the first two principal
+/// components explain. Not written: the snapshots' weights themselves and the
+/// projected coordinates.
 public struct MetricsJSON: Encodable {
     public var epochs: [EpochMetrics]
     public var losses: [Float]
@@ -18,8 +24,9 @@ public struct MetricsJSON: Encodable {
     public var network: TwoLayerNetwork<Float>
     public var predictions: TestPredictions
     public var fingerprint: String
+    public var inside: [RunInspection.Point]
 
-    public init(run: TrainingRun, stageTimings: StageTimings) {
+    public init(run: TrainingRun, stageTimings: StageTimings, inspection: RunInspection? = nil) {
         epochs = run.epochs
         losses = run.losses
         configuration = run.configuration
@@ -31,6 +38,7 @@ public struct MetricsJSON: Encodable {
         network = run.network
         predictions = run.predictions
         fingerprint = run.fingerprint
+        inside = inspection?.points ?? []
     }
 
     public func encoded() throws -> [UInt8] {

@@ -1,3 +1,4 @@
+import Inspection
 import Trainer
 
 /// Everything the Markdown summary is made from. The summary is a pure
@@ -26,10 +27,13 @@ public struct ReportContext: Sendable {
     public var command: String
     /// What the seed and configuration pin down on the machine that ran it.
     public var reproducibility: String
+    /// The network inside at its kept evaluation points (no section without it).
+    public var inspection: RunInspection?
 
     public init(run: TrainingRun, stageTimings: StageTimings, facts: [(String, String)], images: [Image],
                 dataDirectory: String, loadedFromCache: Bool = false, command: String,
-                reproducibility: String = "The same seed and configuration give a bit-identical run.") {
+                reproducibility: String = "The same seed and configuration give a bit-identical run.",
+                inspection: RunInspection? = nil) {
         self.run = run
         self.stageTimings = stageTimings
         self.facts = facts
@@ -38,6 +42,7 @@ public struct ReportContext: Sendable {
         self.loadedFromCache = loadedFromCache
         self.command = command
         self.reproducibility = reproducibility
+        self.inspection = inspection
     }
 }
 

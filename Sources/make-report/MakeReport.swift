@@ -2,6 +2,7 @@ import ArgumentParser
 import Charts
 import Foundation
 import Gallery
+import Inspection
 import MNIST
 import Render
 import Report
@@ -155,7 +156,7 @@ struct MakeReport: ParsableCommand {
         let early = ResultSlots<[DrawnImage]>(count: 1)
         let earlyDone = DispatchGroup()
         console.status("Loading \(dataDir)")
-        let canvas: CairoCanvas, test: ImageSet, run: TrainingRun, load: Double, loadedFromCache: Bool
+        let canvas: CairoCanvas, test: ImageSet, sparseTest: SparseImages, run: TrainingRun, load: Double, loadedFromCache: Bool
         do {  // the training set (27 MB of sparse rows) goes at the end of this block, before the pictures are drawn
             let data = try TrainingData.load(from: dataDir, cache: dataCache) { [formats] test in
                 DispatchQueue.global(qos: .userInitiated).async(group: earlyDone) {
@@ -185,27 +186,39 @@ struct MakeReport: ParsableCommand {
             progress.finish()
             _ = clock.lap()
             test = data.test
+            sparseTest = data.sparseTest
         }
 
+        // Inside the network: the kept snapshots on the test set, then every picture in parallel.
+        let inspection = try RunInspection(run: run, test: sparseTest)
         earlyDone.wait()
-        let drawn = try draw(run, testImages: test, options: options, after: early[0]?.get() ?? [], with: canvas)
+        let drawn = try draw(run, testImages: test, inspection: inspection, options: options, after: early[0]?.get() ?? [], with: canvas)
         var files = StagedFiles()
         for image in drawn {
             for (format, bytes) in image.files { files.add(imagePath(image.image.name, format), bytes) }
         }
-        let images = drawn.map(\.image)
+        let reportFolder = (report as NSString).deletingLastPathComponent
+        let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
+        var reportImages = drawn.map(\.image).map {
+            ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor)
+        }
+        if let animation = try Self.animation(run, canvas: canvas) {
+            let path = (outputDir as NSString).appendingPathComponent("\(Self.animationName).gif")
+            files.add(path, animation.bytes)
+            reportImages.append(ReportContext.Image(
+                title: "Training, frame by frame", path: relativePath(path, from: reportFolder),
+                lookFor: Gallery.animationLookFor(run, frames: animation.frames)))
+        }
         let render = clock.lap()
 
         let timings = StageTimings(load: load, train: run.timings.training, evaluate: run.timings.evaluation, render: render)
-        let reportFolder = (report as NSString).deletingLastPathComponent
-        let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
         let context = ReportContext(
             run: run, stageTimings: timings, facts: SystemFacts.collect(configuration: config, version: Self.version),
-            images: images.map { ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor) },
+            images: reportImages,
             dataDirectory: dataDir, loadedFromCache: loadedFromCache, command: commandLine,
-            reproducibility: SparseImages.reproducibility)
+            reproducibility: SparseImages.reproducibility, inspection: inspection)
         files.add(report, text: MarkdownReport.render(context))
-        if let metricsJson { files.add(metricsJson, try MetricsJSON(run: run, stageTimings: timings).encoded()) }
+        if let metricsJson { files.add(metricsJson, try MetricsJSON(run: run, stageTimings: timings, inspection: inspection).encoded()) }
         try files.commit()
 
         for path in files.paths { console.info("wrote \(path)") }
@@ -224,25 +237,54 @@ struct MakeReport: ParsableCommand {
     /// diagram, 0.15-0.17, is drawn on the other core as soon as the test set
     /// is in, unless it shows the trained weights).
     static let slowestFirst = [
-        "loss_curve", "hidden_units", "training_accuracy", "confusion_matrix", "misclassified", "network_architecture",
+        "hidden_projection", "loss_curve", "hidden_units", "weight_distributions", "training_accuracy", "hidden_activations",
+        "confusion_matrix", "misclassified", "network_architecture",
     ]
+
+    /// The training animation's file name (without `.gif`).
+    static let animationName = "training"
+
+    /// The training animation as a GIF, its frames drawn in parallel at scale 1 (800 × 400 pixels):
+    /// nil when the run kept no snapshots.
+    static func animation(_ run: TrainingRun, canvas: CairoCanvas) throws -> (bytes: [UInt8], frames: Int)? {
+        guard let scenes = Gallery.trainingFrames(run, measurer: canvas.measurer) else { return nil }
+        let frameCanvas = { var c = canvas; c.scale = 1; return c }()
+        let pixels = ResultSlots<(width: Int, height: Int, rgba: [UInt8])>(count: scenes.count)
+        DispatchQueue.concurrentPerform(iterations: scenes.count) { i in
+            pixels[i] = Result { () throws(RenderError) in try frameCanvas.rasterize(scenes[i]) }
+        }
+        let frames = try scenes.indices.map { i in
+            let p = try pixels[i]!.get()
+            return GIF.Frame(width: p.width, height: p.height, rgba: p.rgba,
+                             delay: i == scenes.count - 1 ? Gallery.lastFrameDelay : Gallery.frameDelay)
+        }
+        // The tiles' diverging ramp first, so the weights keep their shades; then the frames' own colours.
+        let theme = Theme.dark
+        let ramp = (0 ..< 128).map { theme.diverging(Double($0) / 127 * 2 - 1) }
+        let palette = Palette(fixed: ramp, frames: frames.map(\.rgba))
+        return (try GIF.encode(frames, palette: palette), frames.count)
+    }
 
     /// The whole gallery in gallery order: `drawn` as it is, and every other
     /// picture built and drawn in every format in parallel (each on its own
     /// Cairo surface).
     func draw(
-        _ run: TrainingRun, testImages: ImageSet, options: GalleryOptions, after drawn: [DrawnImage], with canvas: CairoCanvas
+        _ run: TrainingRun, testImages: ImageSet, inspection: RunInspection, options: GalleryOptions, after drawn: [DrawnImage],
+        with canvas: CairoCanvas
     ) throws -> [DrawnImage] {
         let rank = { (name: String) in Self.slowestFirst.firstIndex(of: name) ?? Self.slowestFirst.count }
         let names = Gallery.names.filter { name in !drawn.contains { $0.image.name == name } }.sorted { rank($0) < rank($1) }
-        let results = ResultSlots<DrawnImage>(count: names.count)
+        let results = ResultSlots<DrawnImage?>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: names.count) { i in
             results[i] = Result {
-                let image = Gallery.image(named: names[i], for: run, testImages: testImages, measurer: canvas.measurer, options: options)!
+                // Nil for a picture of the network over time when the run kept no snapshots.
+                guard let image = Gallery.image(
+                    named: names[i], for: run, testImages: testImages, inspection: inspection, measurer: canvas.measurer, options: options)
+                else { return nil }
                 return try Self.draw(image, formats: formats, with: canvas)
             }
         }
-        let all = try drawn + names.indices.map { try results[$0]!.get() }
+        let all = try drawn + names.indices.compactMap { try results[$0]!.get() }
         return Gallery.names.compactMap { name in all.first { $0.image.name == name } }
     }
 

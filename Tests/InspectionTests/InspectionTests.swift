@@ -72,14 +72,14 @@ struct DistributionTests {
 struct InspectionTests {
     @Test("featured points: the first, an early one and the last, without repeats")
     func featured() {
-        #expect(Inspection.featured(count: 17) == [0, 1, 16])
-        #expect(Inspection.featured(count: 300) == [0, 19, 299])
-        #expect(Inspection.featured(count: 2) == [0, 1])
-        #expect(Inspection.featured(count: 1) == [0])
-        #expect(Inspection.featured(count: 0) == [])
-        #expect(Inspection.spread(count: 17, limit: 24) == Array(0 ..< 17))
-        #expect(Inspection.spread(count: 100, limit: 24).count == 24)
-        #expect(Inspection.spread(count: 100, limit: 24).last == 99)
+        #expect(RunInspection.featured(count: 17) == [0, 1, 16])
+        #expect(RunInspection.featured(count: 300) == [0, 19, 299])
+        #expect(RunInspection.featured(count: 2) == [0, 1])
+        #expect(RunInspection.featured(count: 1) == [0])
+        #expect(RunInspection.featured(count: 0) == [])
+        #expect(RunInspection.spread(count: 17, limit: 24) == Array(0 ..< 17))
+        #expect(RunInspection.spread(count: 100, limit: 24).count == 24)
+        #expect(RunInspection.spread(count: 100, limit: 24).last == 99)
     }
 
     @Test("every kept point is inspected on the test set, with its weights' spread and the activations' statistics")
@@ -92,7 +92,7 @@ struct InspectionTests {
         let train = images(200), test = images(80)
         let config = TrainingConfiguration(hiddenSize: 6, iterations: 200, batchSize: 10, learningRate: 0.5, evaluateEvery: 40, weightScale: 0.3, seed: 2)
         let run = try Trainer(configuration: config).train(train: train, test: test, classCount: 4)
-        let inspection = try Inspection(run: run, test: test)
+        let inspection = try RunInspection(run: run, test: test)
         #expect(inspection.points.map(\.iteration) == [0, 40, 80, 120, 160])
         #expect(inspection.featured == [0, 1, 4])
         #expect(inspection.projections.map(\.iteration) == [0, 40, 160])

@@ -28,8 +28,9 @@ struct HostIndependenceEndToEndTests {
         }
         let usual = try run([:]), plain = try run(Self.plainestKernels)
         #expect(usual.keys.sorted() == plain.keys.sorted())
-        #expect(usual.keys.filter { $0.hasSuffix(".png") }.count == 6)
-        for name in usual.keys.sorted() where name.hasSuffix(".png") {
+        #expect(usual.keys.filter { $0.hasSuffix(".png") }.count == 9)
+        #expect(usual.keys.contains { $0.hasSuffix("training.gif") })
+        for name in usual.keys.sorted() where name.hasSuffix(".png") || name.hasSuffix(".gif") {
             #expect(usual[name] == plain[name], "\(name) differs")
         }
         // The JSON and the report hold timings; everything the run computed must agree.

@@ -27,7 +27,8 @@ struct MakeReportTests {
 
         // Pictures: valid PNGs of the expected size, plus SVG and PDF.
         let sizes = ["training_accuracy": (800, 500), "network_architecture": (900, 520), "loss_curve": (800, 450),
-                     "confusion_matrix": (640, 620), "hidden_units": (800, -1), "misclassified": (800, -1)]
+                     "confusion_matrix": (640, 620), "hidden_units": (800, -1), "misclassified": (800, -1),
+                     "weight_distributions": (900, 620), "hidden_activations": (960, 380), "hidden_projection": (1020, 420)]
         for (name, size) in sizes {
             let png = try PNG.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/\(name).png")))))
             #expect(png.width == size.0, "\(name)")
@@ -85,9 +86,20 @@ struct MakeReportTests {
         #expect(result.stdout.contains("wrote \(scratch.path("notes/summary.md"))"))
         #expect(result.stdout.contains(String(format: "final accuracy: train %.4f, test %.4f (epoch 2)", last["trainAccuracy"] as! Double, last["testAccuracy"] as! Double)))
 
+        // Inside the network: a row per evaluation point, the same points in the JSON, a frame each in the animation.
+        #expect(report.contains("## Inside the network"))
+        #expect(report.contains("The run kept a copy of its parameters at all 3 evaluation points."))
+        #expect(report.contains("| evaluation | iteration | W1 std | W2 std | saturated | PC1 + PC2 |"))
+        #expect(report.contains("![Training, frame by frame](../gallery/training.gif)"))
+        let inside = json["inside"] as! [[String: Any]]
+        #expect(inside.map { $0["iteration"] as! Int } == [0, 40, 80])
+        #expect(inside.allSatisfy { ($0["explainedVariance"] as? [Double])?.count == 2 })
+        let gif = try GIF.decode(Array(Data(contentsOf: URL(fileURLWithPath: scratch.path("gallery/training.gif")))))
+        #expect(gif.count == 3 && gif.allSatisfy { $0.width == 800 && $0.height == 400 })
+
         // Nothing else was left behind.
         let files = try scratch.snapshot().keys.sorted()
-        #expect(files.count == 6 * 3 + 2)
+        #expect(files.count == 9 * 3 + 1 + 2)
         #expect(!files.contains { $0.contains(".tmp") })
     }
 

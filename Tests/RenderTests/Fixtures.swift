@@ -1,4 +1,5 @@
 import Foundation
+import Inspection
 import MNIST
 import Trainer
 
@@ -53,4 +54,34 @@ enum Fixture {
             timings: TrainingTimings(preparation: 0.08, training: 2, evaluation: 1, total: 2.2),
             trainingSetSize: 60_000, testSetSize: labels.count)
     }()
+}
+
+/// The fixture run with parameter snapshots at its 17 points, and their
+/// inspection on the first 2,000 test images: the weights grow from a
+/// twentieth of the fixture's to all of it, and the biases drift.
+enum InsideFixture {
+    static let run: TrainingRun = {
+        var run = Fixture.run
+        let base = run.network
+        run.snapshots = run.epochs.map { point in
+            let grown = point.epoch == 0 ? 0.05 : 0.3 + 0.7 * Double(point.epoch) / 16
+            var network = base
+            network.w1 = base.w1.map { Float(Double($0) * grown) }
+            network.b1 = (0 ..< base.hiddenSize).map { Float(0.6 * grown * sin(Double($0) * 1.7)) }
+            network.w2 = base.w2.map { Float(Double($0) * 40 * grown) }
+            network.b2 = (0 ..< base.outputSize).map { Float(0.1 * grown * cos(Double($0))) }
+            return ParameterSnapshot(epoch: point.epoch, iteration: point.iteration, network: network)
+        }
+        run.snapshotPlan = SnapshotPlan(points: 17, parameterCount: base.parameterCount, budget: SnapshotPlan.defaultBudget)
+        return run
+    }()
+
+    static let testImages: SparseImages = {
+        let count = 2000
+        let subset = ImageSet(pixels: Array(Fixture.testImages.pixels.prefix(count * ImageSet.pixelCount)),
+                              labels: Array(Fixture.testImages.labels.prefix(count)))
+        return SparseImages(subset)
+    }()
+
+    static let inspection = try! RunInspection(run: run, test: testImages)
 }

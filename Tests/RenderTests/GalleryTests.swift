@@ -12,11 +12,19 @@ struct GalleryTests {
 
     @Test("the gallery is its names, in order, and each name draws that picture")
     func namesAndOrder() {
-        let images = Gallery.images(for: Fixture.run, testImages: Fixture.testImages, measurer: Self.canvas.measurer)
+        let images = Gallery.images(
+            for: InsideFixture.run, testImages: Fixture.testImages, inspection: InsideFixture.inspection, measurer: Self.canvas.measurer)
         #expect(images.map(\.name) == Gallery.names)
         for name in Gallery.names {
-            #expect(Gallery.image(named: name, for: Fixture.run, testImages: Fixture.testImages, measurer: Self.canvas.measurer)?.name == name)
+            let image = Gallery.image(
+                named: name, for: InsideFixture.run, testImages: Fixture.testImages, inspection: InsideFixture.inspection,
+                measurer: Self.canvas.measurer)
+            #expect(image?.name == name)
         }
+        // Without snapshots (or their inspection) the pictures of the network over time are left out.
+        let plain = Gallery.images(for: Fixture.run, testImages: Fixture.testImages, measurer: Self.canvas.measurer)
+        #expect(plain.map(\.name) == Gallery.names.filter { !Gallery.insideNames.contains($0) })
+        #expect(Gallery.trainingFrames(Fixture.run, measurer: Self.canvas.measurer) == nil)
         #expect(Gallery.image(named: "no_such_picture", for: Fixture.run, testImages: Fixture.testImages, measurer: Self.canvas.measurer) == nil)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Inspection
 import Testing
 import Trainer
 
@@ -116,5 +117,38 @@ struct MarkdownReportConfigurationTests {
         let markdown = MarkdownReport.render(ReportFixture.context)
         #expect(markdown.contains("| final (epoch 2, iteration 1,200) |"))
         #expect(markdown.contains("600 × 100 images = one epoch"))
+    }
+}
+
+@Suite("The report's Inside the network section")
+struct InsideSectionTests {
+    static func point(_ epoch: Int, inspected: Bool) -> RunInspection.Point {
+        let spread = TensorDistribution(of: [-0.5, 0, 0.25, 1])
+        var point = RunInspection.Point(
+            epoch: epoch, iteration: epoch * 600, w1: spread, b1: spread, w2: spread, b2: spread, activations: nil, explainedVariance: nil)
+        if inspected {
+            point.activations = ActivationHistogram(of: [0.01, 0.5, 0.97, 0.6], bins: 4)
+            point.explainedVariance = [0.25, 0.125]
+        }
+        return point
+    }
+
+    @Test("a row per kept point, and what was kept when the budget did not hold every point")
+    func sampled() {
+        var context = ReportFixture.context
+        context.run.configuration.snapshotBudget = 2 * 39_760 * 4
+        context.run.snapshotPlan = SnapshotPlan(points: 3, parameterCount: 39_760, budget: context.run.configuration.snapshotBudget)
+        context.inspection = RunInspection(points: [Self.point(0, inspected: true), Self.point(2, inspected: false)], featured: [0, 1], projections: [])
+        let markdown = MarkdownReport.render(context)
+        #expect(markdown.contains("## Inside the network"))
+        #expect(markdown.contains("at 2 of the 3 evaluation points, spread evenly (a copy of the parameters takes 0.2 MiB and the run keeps at most 0.3 MiB)"))
+        #expect(markdown.contains("at 1 of them, spread evenly, the share"))
+        #expect(markdown.contains("| 0 | 0 | 0.5413 | 0.5413 | 50.00 % | 25.0 % + 12.5 % |"))
+        #expect(markdown.contains("| 2 | 1,200 | 0.5413 | 0.5413 | — | — |"))
+    }
+
+    @Test("no section without an inspection")
+    func absent() {
+        #expect(!MarkdownReport.render(ReportFixture.context).contains("Inside the network"))
     }
 }

@@ -40,6 +40,26 @@ public struct WeightTilesChart: Sendable, Equatable {
 
     static let chrome = (horizontal: 18.0 * 2 + 90, vertical: 18.0 * 2 + 64)
 
+    /// The side of a grid cell in `area` and the gap inside it.
+    static func tileSize(in area: Rect, columns: Int, rows: Int) -> (tile: Double, gap: Double) {
+        let tile = min(area.width / Double(columns), area.height / Double(rows))
+        return (tile, max(1.5, tile * 0.06))
+    }
+
+    /// The tiles in a grid from the top left of `area`, each unit's weights
+    /// coloured on the diverging map over ±`limit`.
+    func tileCommands(in area: Rect, limit: Double, theme: Theme) -> [DrawCommand] {
+        let (tile, gap) = Self.tileSize(in: area, columns: gridColumns, rows: gridRows)
+        var commands: [DrawCommand] = []
+        for (k, weights) in tiles.enumerated() {
+            let rect = Rect(x: area.minX + Double(k % gridColumns) * tile, y: area.minY + Double(k / gridColumns) * tile, width: tile - gap, height: tile - gap)
+            let bitmap = Bitmap(width: tileShape.columns, height: tileShape.rows, values: weights) { theme.diverging($0 / limit) }
+            commands.append(.image(bitmap, in: rect, smooth: false))
+            commands.append(.stroke(.rectangle(rect), StrokeStyle(color: theme.frame, width: 0.6)))
+        }
+        return commands
+    }
+
     public func scene(size: Size, theme: Theme, measurer: some TextMeasuring) -> Scene {
         let limit = self.limit
         var scene = Scene(size: size, background: theme.background, title: "Hidden-Unit Weights",
@@ -50,14 +70,8 @@ public struct WeightTilesChart: Sendable, Equatable {
             subtitle: "Incoming weights of each of the \(tiles.count) hidden units (columns of W1), as \(tileShape.rows) × \(tileShape.columns) images",
             theme: theme, padding: pad)
         let area = Rect(x: pad, y: pad + Self.chrome.vertical - 2 * pad, width: size.width - Self.chrome.horizontal, height: size.height - Self.chrome.vertical)
-        let tile = min(area.width / Double(gridColumns), area.height / Double(gridRows))
-        let gap = max(1.5, tile * 0.06)
-        for (k, weights) in tiles.enumerated() {
-            let rect = Rect(x: area.minX + Double(k % gridColumns) * tile, y: area.minY + Double(k / gridColumns) * tile, width: tile - gap, height: tile - gap)
-            let bitmap = Bitmap(width: tileShape.columns, height: tileShape.rows, values: weights) { theme.diverging($0 / limit) }
-            scene.add(.image(bitmap, in: rect, smooth: false))
-            scene.add(.stroke(.rectangle(rect), StrokeStyle(color: theme.frame, width: 0.6)))
-        }
+        let (tile, gap) = Self.tileSize(in: area, columns: gridColumns, rows: gridRows)
+        scene.add(contentsOf: tileCommands(in: area, limit: limit, theme: theme))
 
         // Colour bar.
         let bar = Rect(x: size.width - pad - 62, y: area.minY, width: 14, height: min(area.height, tile * Double(gridRows)) - gap)

@@ -6,7 +6,7 @@ import Trainer
 /// parameter tensor, the hidden layer's activations (how many saturate) and
 /// their principal components. Plain values; the pictures and the report
 /// read them.
-public struct Inspection: Sendable {
+public struct RunInspection: Sendable {
     /// One evaluation point whose parameters the run kept.
     public struct Point: Sendable, Equatable, Codable {
         public var epoch: Int
@@ -19,6 +19,14 @@ public struct Inspection: Sendable {
         public var activations: ActivationHistogram?
         /// The share of the activations' variance along the first two principal components.
         public var explainedVariance: [Double]?
+
+        public init(
+            epoch: Int, iteration: Int, w1: TensorDistribution, b1: TensorDistribution, w2: TensorDistribution,
+            b2: TensorDistribution, activations: ActivationHistogram? = nil, explainedVariance: [Double]? = nil
+        ) {
+            (self.epoch, self.iteration, self.w1, self.b1, self.w2, self.b2) = (epoch, iteration, w1, b1, w2, b2)
+            (self.activations, self.explainedVariance) = (activations, explainedVariance)
+        }
     }
 
     /// The test set's hidden activations projected onto their first two principal components at one point.
