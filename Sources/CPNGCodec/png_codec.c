@@ -126,6 +126,22 @@ static void read_from_buffer(png_structp png, png_bytep out, size_t length) {
     r->offset += length;
 }
 
+// libpng's own allocations while decoding. A chunk may claim any length up to 2 GB,
+// and libpng 1.6 allocates that much for a text chunk and zeroes it before it finds
+// the data missing (png_set_chunk_malloc_max does not stop it in Debian's build): a
+// 101-byte file cost 1.5 GB. Anything over PNGC_MAX_CHUNK is refused instead, which
+// libpng reports as an error (or skips, for a text chunk). Rows and the image buffer
+// are the decoder's own and are bounded by PNGC_MAX_PIXELS.
+static png_voidp bounded_malloc(png_structp png, png_alloc_size_t size) {
+    (void)png;
+    return size > PNGC_MAX_CHUNK ? NULL : malloc(size);
+}
+
+static void bounded_free(png_structp png, png_voidp pointer) {
+    (void)png;
+    free(pointer);
+}
+
 int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *width, uint32_t *height,
                 pngc_buffer *text, char *error, size_t errorSize) {
     codec_errors errors = {error, errorSize};
@@ -140,7 +156,8 @@ int pngc_decode(const uint8_t *data, size_t size, pngc_buffer *rgba, uint32_t *w
         snprintf(error, errorSize, "not a PNG file (bad signature)");
         return 0;
     }
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &errors, on_error, on_warning);
+    png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &errors, on_error, on_warning, NULL,
+                                               bounded_malloc, bounded_free);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     // Volatile: it changes between setjmp and a longjmp back, and the error path frees it.
     png_bytep *volatile rows = NULL;

@@ -99,10 +99,10 @@ public enum MarkdownReport {
                 : "at \(plan.kept.count) of the \(plan.points) evaluation points, spread evenly (a copy of the parameters takes "
                     + "\(megabytes(run.network.parameterCount * 4)) and the run keeps at most \(megabytes(run.configuration.snapshotBudget)))"
             let inspected = inspection.points.filter { $0.activations != nil }
-            doc.line("The run kept a copy of its parameters \(kept). At each, the spread of W1 and W2 (their standard deviation); "
-                + "at \(inspected.count == inspection.points.count ? "each" : "\(inspected.count) of them, spread evenly,") the share of "
-                + "the hidden activations on the test set that are saturated (below 0.05 or above 0.95) and the share of their "
-                + "variance the first two principal components explain.")
+            doc.line("The run kept a copy of its parameters \(kept). The table gives, at each, the spread of W1 and W2 (their "
+                + "standard deviation), the share of the hidden activations on the test set that are saturated (below 0.05 or above "
+                + "0.95) and the share of their variance the first two principal components explain"
+                + (inspected.count == inspection.points.count ? "." : "; the last two at \(inspected.count) of the points, spread evenly."))
             doc.blank()
             doc.table([point, "iteration", "W1 std", "W2 std", "saturated", "PC1 + PC2"], inspection.points.map { p in
                 [

@@ -40,6 +40,18 @@ struct CorpusTests {
         #expect(!FuzzTarget.png(input.bytes))
     }
 
+    @Test("a text chunk that claims 1.5 GB is refused without allocating it")
+    func hugeTextChunk() throws {
+        // Found by the fuzzer: libpng allocated and zeroed 1,560,281,104 bytes for this 101-byte file.
+        let input = try #require(try Self.inputs("png").first { $0.name == "huge-text-chunk" })
+        var before = rusage(), after = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &before)
+        #expect(!FuzzTarget.png(input.bytes))
+        getrusage(Int32(RUSAGE_SELF.rawValue), &after)
+        let grownMiB = (after.ru_maxrss - before.ru_maxrss) / 1024  // ru_maxrss counts KiB on Linux
+        #expect(grownMiB < 200, "the peak resident size grew by \(grownMiB) MiB")
+    }
+
     @Test("the cache seeds are byte for byte what make-report's own writer makes")
     func cacheSeedFormat() throws {
         // The images make_seeds.py writes: one test image, three sparse training rows.

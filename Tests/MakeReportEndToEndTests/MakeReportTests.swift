@@ -88,7 +88,7 @@ struct MakeReportTests {
 
         // Inside the network: a row per evaluation point, the same points in the JSON, a frame each in the animation.
         #expect(report.contains("## Inside the network"))
-        #expect(report.contains("The run kept a copy of its parameters at all 3 evaluation points."))
+        #expect(report.contains("The run kept a copy of its parameters at all 3 evaluation points. The table gives, at each,"))
         #expect(report.contains("| evaluation | iteration | W1 std | W2 std | saturated | PC1 + PC2 |"))
         #expect(report.contains("![Training, frame by frame](../gallery/training.gif)"))
         let inside = json["inside"] as! [[String: Any]]

@@ -142,7 +142,7 @@ struct InsideSectionTests {
         let markdown = MarkdownReport.render(context)
         #expect(markdown.contains("## Inside the network"))
         #expect(markdown.contains("at 2 of the 3 evaluation points, spread evenly (a copy of the parameters takes 0.2 MiB and the run keeps at most 0.3 MiB)"))
-        #expect(markdown.contains("at 1 of them, spread evenly, the share"))
+        #expect(markdown.contains("; the last two at 1 of the points, spread evenly."))
         #expect(markdown.contains("| 0 | 0 | 0.5413 | 0.5413 | 50.00 % | 25.0 % + 12.5 % |"))
         #expect(markdown.contains("| 2 | 1,200 | 0.5413 | 0.5413 | — | — |"))
     }

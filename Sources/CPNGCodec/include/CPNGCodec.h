@@ -34,6 +34,8 @@ int pngc_encode_opaque_argb32(const uint32_t *pixels, size_t stride, uint32_t wi
 /// pixels (256 MiB of RGBA); a larger one is an error, not an allocation.
 #define PNGC_MAX_SIDE 16384
 #define PNGC_MAX_PIXELS (64u * 1024 * 1024)
+/// The largest block libpng may allocate while pngc_decode runs (a chunk, a row): 8 MiB.
+#define PNGC_MAX_CHUNK (8u * 1024 * 1024)
 
 /// Decodes any PNG to 8-bit RGBA. `text` receives "key\0value\0" pairs one
 /// after another (may be NULL). Returns 1, or 0 with a message in `error`.
