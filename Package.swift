@@ -59,7 +59,7 @@ let package = Package(
             swiftSettings: alwaysOptimised),
 
         // MARK: Inside the network: weight spreads, activations, principal components per evaluation point
-        .target(name: "Inspection", dependencies: ["Trainer", "CLAPACK"], swiftSettings: alwaysOptimised),
+        .target(name: "Inspection", dependencies: ["Trainer", "CKernels", "CLAPACK"], swiftSettings: alwaysOptimised),
 
         // MARK: The data as make-report loads it, with its decoded cache
         .target(name: "TrainingData", dependencies: ["MNIST", "Trainer"], swiftSettings: alwaysOptimised),
@@ -92,7 +92,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
-        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Trainer"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Trainer", "CKernels"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(

@@ -268,6 +268,21 @@ static void descend_portable(float *w, const float *g, int64_t count, float rate
     for (int64_t i = 0; i < count; i++) w[i] = fmaf(minusRate, g[i], w[i]);
 }
 
+// MARK: - Covariance (portable)
+
+// fma is the IEEE fused multiply-add in every implementation, so this loop and
+// the AVX2 one below give the same bits.
+static void covariance_portable(const float *x, int64_t n, int64_t d, const double *mean, double *c, double *centred) {
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t j = 0; j < d; j++) centred[j] = (double)x[i * d + j] - mean[j];
+        for (int64_t j = 0; j < d; j++) {
+            const double xj = centred[j];
+            double *row = c + j * d;
+            for (int64_t k = j; k < d; k++) row[k] = fma(xj, centred[k], row[k]);
+        }
+    }
+}
+
 // MARK: - W1 split at whole cache lines (portable)
 
 int64_t ck_lined_columns(int64_t width) {
@@ -620,6 +635,22 @@ CK_AVX2 static void descend_avx2(float *w, const float *g, int64_t count, float 
     }
 }
 
+// MARK: - Covariance (AVX2)
+
+CK_AVX2 static void covariance_avx2(const float *x, int64_t n, int64_t d, const double *mean, double *c, double *centred) {
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t j = 0; j < d; j++) centred[j] = (double)x[i * d + j] - mean[j];
+        for (int64_t j = 0; j < d; j++) {
+            const __m256d xj = _mm256_set1_pd(centred[j]);
+            double *row = c + j * d;
+            int64_t k = j;
+            for (; k + 4 <= d; k += 4)
+                _mm256_storeu_pd(row + k, _mm256_fmadd_pd(xj, _mm256_loadu_pd(centred + k), _mm256_loadu_pd(row + k)));
+            for (; k < d; k++) row[k] = fma(centred[j], centred[k], row[k]);
+        }
+    }
+}
+
 // MARK: - Output layer (AVX2)
 //
 // The output layer's products are tiny (100x50 by 50x10 for the recipe): a
@@ -905,6 +936,17 @@ void ck_descend(float *w, const float *g, int64_t count, float rate) {
     }
 #endif
     descend_portable(w, g, count, rate);
+}
+
+void ck_covariance(const float *x, int64_t n, int64_t d, const double *mean, double *c, double *scratch) {
+    if (n <= 0 || d <= 0) return;
+#ifdef CK_X86
+    if (has_avx2_fma()) {
+        covariance_avx2(x, n, d, mean, c, scratch);
+        return;
+    }
+#endif
+    covariance_portable(x, n, d, mean, c, scratch);
 }
 
 void ck_sigmoid(float *y, int64_t count) {

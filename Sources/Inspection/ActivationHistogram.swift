@@ -23,10 +23,15 @@ public struct ActivationHistogram: Sendable, Equatable, Codable {
         precondition(bins > 0)
         var counts = [Int](repeating: 0, count: bins)
         var low = 0, high = 0
-        for a in activations {
-            let v = Double(a)
-            counts[min(max(Int(v * Double(bins)), 0), bins - 1)] += 1
-            if v < Self.saturation { low += 1 } else if v > 1 - Self.saturation { high += 1 }
+        // In Double, as the definitions say: a Float product can round onto the next bin's edge.
+        let (lowBound, highBound, scale) = (Self.saturation, 1 - Self.saturation, Double(bins))
+        counts.withUnsafeMutableBufferPointer { c in
+            for a in activations {
+                let v = Double(a)
+                c[min(max(Int(v * scale), 0), bins - 1)] += 1
+                low += v < lowBound ? 1 : 0
+                high += v > highBound ? 1 : 0
+            }
         }
         let n = Double(max(activations.count, 1))
         self.init(counts: counts, total: activations.count, lowFraction: Double(low) / n, highFraction: Double(high) / n)

@@ -1,3 +1,4 @@
+import CKernels
 import CLAPACK
 
 /// The first principal components of a set of points (rows of an n × d
@@ -36,22 +37,18 @@ public struct PrincipalComponents: Sendable, Equatable {
         let n = points.count / d
         precondition(n >= 2, "principal components need at least two points")
         var mean = [Double](repeating: 0, count: d)
-        for i in 0 ..< n { for j in 0 ..< d { mean[j] += Double(points[i * d + j]) } }
-        for j in 0 ..< d { mean[j] /= Double(n) }
-
-        // The upper triangle of Σ (x − μ)(x − μ)ᵀ, row by row, then scaled.
-        var covariance = [Double](repeating: 0, count: d * d)
-        var centred = [Double](repeating: 0, count: d)
-        covariance.withUnsafeMutableBufferPointer { c in
-            for i in 0 ..< n {
-                for j in 0 ..< d { centred[j] = Double(points[i * d + j]) - mean[j] }
-                for j in 0 ..< d {
-                    let x = centred[j]
-                    for k in j ..< d { c[j * d + k] += x * centred[k] }
-                }
+        points.withUnsafeBufferPointer { x in
+            mean.withUnsafeMutableBufferPointer { m in
+                for i in 0 ..< n { for j in 0 ..< d { m[j] += Double(x[i * d + j]) } }
+                for j in 0 ..< d { m[j] /= Double(n) }
             }
-            for j in 0 ..< d { for k in j ..< d { c[j * d + k] /= Double(n - 1); c[k * d + j] = c[j * d + k] } }
         }
+
+        // The upper triangle of Σ (x − μ)(x − μ)ᵀ, rows in order (CKernels), then scaled and mirrored.
+        var covariance = [Double](repeating: 0, count: d * d)
+        var scratch = [Double](repeating: 0, count: d)
+        ck_covariance(points, Int64(n), Int64(d), mean, &covariance, &scratch)
+        for j in 0 ..< d { for k in j ..< d { covariance[j * d + k] /= Double(n - 1); covariance[k * d + j] = covariance[j * d + k] } }
 
         let (values, vectors) = try Self.eigen(symmetric: covariance, order: d)
         var components = [[Double]]()
@@ -62,11 +59,20 @@ public struct PrincipalComponents: Sendable, Equatable {
             components.append(v)
         }
         var projections = [Double](repeating: 0, count: n * count)
-        for i in 0 ..< n {
-            for k in 0 ..< count {
-                var sum = 0.0
-                for j in 0 ..< d { sum += (Double(points[i * d + j]) - mean[j]) * components[k][j] }
-                projections[i * count + k] = sum
+        let flat = components.flatMap { $0 }
+        points.withUnsafeBufferPointer { x in
+            mean.withUnsafeBufferPointer { m in
+                flat.withUnsafeBufferPointer { v in
+                    projections.withUnsafeMutableBufferPointer { out in
+                        for i in 0 ..< n {
+                            for k in 0 ..< count {
+                                var sum = 0.0
+                                for j in 0 ..< d { sum += (Double(x[i * d + j]) - m[j]) * v[k * d + j] }
+                                out[i * count + k] = sum
+                            }
+                        }
+                    }
+                }
             }
         }
         self.mean = mean

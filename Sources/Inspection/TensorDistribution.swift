@@ -20,16 +20,16 @@ public struct TensorDistribution: Sendable, Equatable, Codable {
     /// sorted values at ranks ⌊r⌋ and ⌈r⌉, r = p/100 · (n − 1) (NumPy's default).
     public init(of tensor: [Float]) {
         precondition(!tensor.isEmpty)
-        let sorted = tensor.map(Double.init).sorted()
+        let sorted = tensor.sorted()  // Floats: a Double's ordering is the same, and the sort moves half the bytes
         values = Self.percents.map { p in
             let rank = p / 100 * Double(sorted.count - 1)
             let low = Int(rank.rounded(.down)), high = Int(rank.rounded(.up))
-            return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
+            return Double(sorted[low]) + (Double(sorted[high]) - Double(sorted[low])) * (rank - Double(low))
         }
         let n = Double(sorted.count)
-        let mean = sorted.reduce(0, +) / n
+        let mean = sorted.reduce(0.0) { $0 + Double($1) } / n
         self.mean = mean
-        standardDeviation = (sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+        standardDeviation = (sorted.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n).squareRoot()
     }
 
     public var minimum: Double { values[0] }

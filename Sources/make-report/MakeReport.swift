@@ -189,7 +189,13 @@ struct MakeReport: ParsableCommand {
             sparseTest = data.sparseTest
         }
 
-        // Inside the network: the kept snapshots on the test set, then every picture in parallel.
+        // The animation needs only the snapshots: it is drawn and encoded alongside the rest,
+        // whose pictures of the network over time first need the snapshots inspected on the test set.
+        let animation = ResultSlots<(bytes: [UInt8], frames: Int)?>(count: 1)
+        let animationDone = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: animationDone) {
+            animation[0] = Result { try Self.animation(run, canvas: canvas) }
+        }
         let inspection = try RunInspection(run: run, test: sparseTest)
         earlyDone.wait()
         let drawn = try draw(run, testImages: test, inspection: inspection, options: options, after: early[0]?.get() ?? [], with: canvas)
@@ -202,7 +208,8 @@ struct MakeReport: ParsableCommand {
         var reportImages = drawn.map(\.image).map {
             ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor)
         }
-        if let animation = try Self.animation(run, canvas: canvas) {
+        animationDone.wait()
+        if let animation = try animation[0]!.get() {
             let path = (outputDir as NSString).appendingPathComponent("\(Self.animationName).gif")
             files.add(path, animation.bytes)
             reportImages.append(ReportContext.Image(

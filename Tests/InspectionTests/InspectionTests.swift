@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 import Trainer
@@ -105,5 +106,24 @@ struct InspectionTests {
         }
         let last = try #require(inspection.projections.last)
         #expect(last.coordinates.count == 80 * 2 && last.labels == test.labels)
+    }
+}
+
+@Suite("The covariance kernel")
+struct CovarianceKernelTests {
+    @Test("ck_covariance sums each entry over the rows in order, one fused multiply-add a term", arguments: [1, 3, 4, 5, 50, 53])
+    func bitForBit(dimensions d: Int) {
+        var random = RandomSource(seed: UInt64(d))
+        let n = 37
+        let x = (0 ..< n * d).map { _ in Float(random.normal()) }
+        let mean = (0 ..< d).map { j in (0 ..< n).map { Double(x[$0 * d + j]) }.reduce(0, +) / Double(n) }
+        var c = [Double](repeating: 0, count: d * d), scratch = [Double](repeating: 0, count: d)
+        ck_covariance(x, Int64(n), Int64(d), mean, &c, &scratch)
+        var expected = [Double](repeating: 0, count: d * d)
+        for i in 0 ..< n {
+            let centred = (0 ..< d).map { Double(x[i * d + $0]) - mean[$0] }
+            for j in 0 ..< d { for k in j ..< d { expected[j * d + k].addProduct(centred[j], centred[k]) } }
+        }
+        #expect(c.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 }

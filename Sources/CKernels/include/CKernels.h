@@ -128,6 +128,13 @@ int64_t ck_delta_stride(int64_t width);
 /// no library's choice of kernel reaches the weights.
 void ck_descend(float *w, const float *g, int64_t count, float rate);
 
+/// The scatter of n points about their mean, for principal components:
+/// c[j, k] += sum over rows i, in order, of (x[i, j] - mean[j]) * (x[i, k] - mean[k]),
+/// for k >= j (the upper triangle of a row-major d x d matrix), in double, each term
+/// one fused multiply-add, so the AVX2 and portable loops give the same bits.
+/// x holds n rows of d floats; scratch holds d doubles.
+void ck_covariance(const float *x, int64_t n, int64_t d, const double *mean, double *c, double *scratch);
+
 /// y[i] = 1 / (1 + exp(-y[i])) in place, for i < count (AVX2: a polynomial
 /// exp with relative error below 2e-7; portable: expf).
 void ck_sigmoid(float *y, int64_t count);

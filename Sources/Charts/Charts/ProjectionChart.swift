@@ -46,11 +46,16 @@ public struct ProjectionChart: Sendable, Equatable {
                 yLabel: "PC2 (\(Self.percent(projection.explainedVariance[1])))", theme: theme, measurer: measurer)
             scene.add(contentsOf: panel.commands)
             // One path of dots per digit, drawn in digit order; translucent, so piles read as density.
-            let radius = 1.25
+            // A dot is a small square: at 2.2 units it reads as a dot, and ten thousand squares fill
+            // several times faster than ten thousand circles.
+            let half = 1.1
             var dots = [Path](repeating: Path(), count: classCount)
             for (i, label) in projection.labels.enumerated() where Int(label) < classCount {
                 let p = panel.axes.point(Point(xs[i], ys[i]))
-                dots[Int(label)].elements += [.move(Point(p.x + radius, p.y)), .arc(center: p, radius: radius, from: 0, to: 2 * .pi), .close]
+                dots[Int(label)].elements += [
+                    .move(Point(p.x - half, p.y - half)), .line(Point(p.x + half, p.y - half)), .line(Point(p.x + half, p.y + half)),
+                    .line(Point(p.x - half, p.y + half)), .close,
+                ]
             }
             scene.add(.clipped(panel.axes.plot, dots.enumerated().map { .fill($0.element, color($0.offset, theme).withAlpha(0.5)) }))
         }
