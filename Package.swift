@@ -10,6 +10,25 @@ let alwaysOptimised: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
 ]
 
+/// Debian lets `liblapack.so.3` and `libblas.so.3` be the reference libraries or
+/// OpenBLAS's (which `make bench` installs, and which then takes over). OpenBLAS
+/// picks its kernels by processor and starts worker threads that spin for 0.1 s
+/// when it loads: a run that loaded it was 0.2 s slower. The principal components
+/// want neither, so the programs look in the reference libraries' own folders
+/// first, for LAPACK and for the BLAS it calls (an RPATH, which unlike a RUNPATH
+/// also serves liblapack's own dependency).
+#if arch(arm64)
+let multiarch = "aarch64-linux-gnu"
+#else
+let multiarch = "x86_64-linux-gnu"
+#endif
+let referenceLAPACK: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-Xlinker", "--disable-new-dtags"]
+            + ["lapack", "blas"].flatMap { ["-Xlinker", "-rpath", "-Xlinker", "/usr/lib/\(multiarch)/\($0)"] },
+        .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "MNISTReport",
     platforms: [.macOS(.v13)],
@@ -59,7 +78,9 @@ let package = Package(
             swiftSettings: alwaysOptimised),
 
         // MARK: Inside the network: weight spreads, activations, principal components per evaluation point
-        .target(name: "Inspection", dependencies: ["Trainer", "CKernels", "CLAPACK"], swiftSettings: alwaysOptimised),
+        .target(
+            name: "Inspection", dependencies: ["Trainer", "CKernels", "CLAPACK"], swiftSettings: alwaysOptimised,
+            linkerSettings: referenceLAPACK),
 
         // MARK: The data as make-report loads it, with its decoded cache
         .target(name: "TrainingData", dependencies: ["MNIST", "Trainer"], swiftSettings: alwaysOptimised),

@@ -15,6 +15,24 @@ struct HostIndependenceEndToEndTests {
         "PIXMAN_DISABLE": "mmx sse2 ssse3 avx2",
     ]
 
+    @Test("make-report loads the reference LAPACK and BLAS, never OpenBLAS, whatever Debian's alternatives say")
+    func referenceLAPACK() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        process.arguments = [Executable.url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let libraries = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(!output.contains("openblas"), "\(output)")
+        let lapack = try #require(libraries.first { $0.hasPrefix("liblapack.so.3") })
+        let blas = try #require(libraries.first { $0.hasPrefix("libblas.so.3") })
+        #expect(lapack.contains("/lapack/liblapack.so.3"), "\(lapack)")
+        #expect(blas.contains("/blas/libblas.so.3"), "\(blas)")
+    }
+
     @Test("pictures, report and metrics are byte-identical with glibc's and pixman's plainest kernels")
     func libraryKernels() throws {
         func run(_ environment: [String: String]) throws -> [String: Data] {
