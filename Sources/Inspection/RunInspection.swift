@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Trainer
 
 /// What the network looked like inside at its evaluation points, computed
@@ -100,14 +101,17 @@ public struct RunInspection: Sendable {
     }
 }
 
-/// Results written from concurrent iterations, one slot each.
-final class Slots<T>: @unchecked Sendable {  // each slot is written by one iteration, read after all
+/// Results written from concurrent iterations, one slot each. The lock is
+/// needed even though no two iterations share a slot: writing an element of a
+/// Swift array mutates the array (ThreadSanitizer reports the race).
+final class Slots<T>: @unchecked Sendable {  // every access holds `lock`
+    private let lock = NSLock()
     private var values: [Result<T, any Error>?]
 
     init(count: Int) { values = Array(repeating: nil, count: count) }
 
     subscript(index: Int) -> Result<T, any Error>? {
-        get { values[index] }
-        set { values[index] = newValue }
+        get { lock.withLock { values[index] } }
+        set { lock.withLock { values[index] = newValue } }
     }
 }
