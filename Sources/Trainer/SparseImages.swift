@@ -271,9 +271,11 @@ extension SparseImages {
             ImageSelection.indices(images).withRows { rows, _, n in
                 let count = Int(ck_entry_count(rowStart.baseAddress, rows, n))
                 var starts: [Int32] = [], columns: [UInt16] = [], values: [UInt8] = []
+                // Capacity at least 1: for 0, the initializer would write the count into the
+                // standard library's shared empty array, a data race when two threads do it at once.
                 starts = [Int32](unsafeUninitializedCapacity: images.count + 1) { start, initialized in
-                    columns = [UInt16](unsafeUninitializedCapacity: count) { outColumn, columnCount in
-                        values = [UInt8](unsafeUninitializedCapacity: count) { outValue, valueCount in
+                    columns = [UInt16](unsafeUninitializedCapacity: max(count, 1)) { outColumn, columnCount in
+                        values = [UInt8](unsafeUninitializedCapacity: max(count, 1)) { outValue, valueCount in
                             ck_copy_rows(
                                 rowStart.baseAddress, column.baseAddress, value.baseAddress, rows, n, start.baseAddress,
                                 outColumn.baseAddress, outValue.baseAddress)

@@ -82,7 +82,9 @@ struct CacheFileReader {
         }
         let byteCount = Int(count * stride)
         var failure: CacheFileError?
-        let result = [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+        // Capacity at least 1: for 0 the initializer writes into the standard library's shared
+        // empty array, a data race when two threads read caches at once.
+        let result = [T](unsafeUninitializedCapacity: max(Int(count), 1)) { buffer, initialized in
             let bytes = UnsafeMutableRawBufferPointer(buffer)
             var done = 0
             while done < byteCount {
