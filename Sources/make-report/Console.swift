@@ -30,7 +30,7 @@ struct Console: Sendable {
 }
 
 /// Turns the trainer's progress events into the status line: iteration,
-/// epoch, loss, latest accuracies and time left. On a terminal it redraws at
+/// epoch (or evaluation), loss, latest accuracies and time left. On a terminal it redraws at
 /// most ten times a second, on iterations and on evaluations (which may land
 /// after the last iteration), and always once training is over; otherwise it
 /// prints a plain line per evaluation.
@@ -42,10 +42,13 @@ final class TrainingProgressView: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var latest: EpochMetrics?
     private var current: (index: Int, loss: Float)?
+    /// "epoch" when the evaluation points are one pass over the training set apart, else "evaluation".
+    private let pointName: String
 
-    init(console: Console, configuration: TrainingConfiguration) {
+    init(console: Console, configuration: TrainingConfiguration, trainingImages: Int) {
         self.console = console
         self.configuration = configuration
+        pointName = configuration.evaluateEvery * configuration.batchSize == trainingImages ? "epoch" : "evaluation"
     }
 
     var update: @Sendable (TrainingProgress) -> Void {
@@ -66,7 +69,7 @@ final class TrainingProgressView: @unchecked Sendable {
                 // Evaluations finish on another thread, possibly after the last iteration: show them as they land.
                 if dueForDraw { draw() }
             } else {
-                console.progressLine(String(format: "epoch %d (iteration %d): train %.4f, test %.4f, loss %.4f",
+                console.progressLine(String(format: "%@ %d (iteration %d): train %.4f, test %.4f, loss %.4f", pointName,
                                             point.epoch, point.iteration, point.trainAccuracy, point.testAccuracy, point.loss))
             }
         }
@@ -84,7 +87,7 @@ final class TrainingProgressView: @unchecked Sendable {
         let done = Double(index + 1) / Double(configuration.iterations)
         let elapsed = Date().timeIntervalSince(start)
         let eta = done > 0 ? elapsed * (1 - done) / done : 0
-        var line = String(format: "iteration %d/%d  epoch %d  loss %.4f", index + 1, configuration.iterations,
+        var line = String(format: "iteration %d/%d  %@ %d  loss %.4f", index + 1, configuration.iterations, pointName,
                           index / configuration.evaluateEvery, loss)
         if let latest { line += String(format: "  train %.4f  test %.4f", latest.trainAccuracy, latest.testAccuracy) }
         line += String(format: "  ETA %.1f s", eta)

@@ -180,7 +180,7 @@ struct MakeReport: ParsableCommand {
             canvasReady.wait()
             canvas = try canvasSlot[0]!.get()
 
-            let progress = TrainingProgressView(console: console, configuration: config)
+            let progress = TrainingProgressView(console: console, configuration: config, trainingImages: data.train.count)
             run = try Trainer(configuration: config).train(
                 train: data.train, test: data.sparseTest, classCount: ImageSet.classCount, progress: progress.update)
             progress.finish()
@@ -230,7 +230,8 @@ struct MakeReport: ParsableCommand {
 
         for path in files.paths { console.info("wrote \(path)") }
         if let final = run.final {
-            console.info(String(format: "final accuracy: train %.4f, test %.4f (epoch %d); total %.2f s", final.trainAccuracy, final.testAccuracy, final.epoch, clock.total))
+            console.info(String(format: "final accuracy: train %.4f, test %.4f (%@ %d); total %.2f s", final.trainAccuracy, final.testAccuracy,
+                                run.evaluatesEachEpoch ? "epoch" : "evaluation", final.epoch, clock.total))
         }
     }
 

@@ -80,11 +80,11 @@ struct MakeReportTests {
         #expect(report.contains("| hidden | 16 | sigmoid | W1 784×16 + b1 16 = 12,560 |"))
 
         // Progress is plain lines on stderr when it is not a terminal; results go to stdout.
-        #expect(result.stderr.contains("epoch 0 (iteration 0): train"))
-        #expect(result.stderr.contains("epoch 2 (iteration 80): train"))
+        #expect(result.stderr.contains("evaluation 0 (iteration 0): train"))
+        #expect(result.stderr.contains("evaluation 2 (iteration 80): train"))
         #expect(result.stdout.contains("wrote \(scratch.path("gallery/training_accuracy.png"))"))
         #expect(result.stdout.contains("wrote \(scratch.path("notes/summary.md"))"))
-        #expect(result.stdout.contains(String(format: "final accuracy: train %.4f, test %.4f (epoch 2)", last["trainAccuracy"] as! Double, last["testAccuracy"] as! Double)))
+        #expect(result.stdout.contains(String(format: "final accuracy: train %.4f, test %.4f (evaluation 2)", last["trainAccuracy"] as! Double, last["testAccuracy"] as! Double)))
 
         // Inside the network: a row per evaluation point, the same points in the JSON, a frame each in the animation.
         #expect(report.contains("## Inside the network"))
@@ -204,10 +204,10 @@ struct MakeReportTests {
         #expect(process.terminationStatus == 0)
         let screen = try String(decoding: Data(contentsOf: URL(fileURLWithPath: scratch.path("typescript"))), as: UTF8.self)
         #expect(screen.contains("\r\u{1B}[2Kiteration "))
-        #expect(screen.contains("/3000  epoch "))
+        #expect(screen.contains("/3000  evaluation "))  // 40 iterations of 50 images are not an epoch
         #expect(screen.contains("  ETA "))
         #expect(screen.contains("  train 0."))  // the latest accuracies, once the first evaluation is in
-        #expect(!screen.contains("epoch 0 (iteration 0): train"))  // no plain lines on a terminal
+        #expect(!screen.contains("evaluation 0 (iteration 0): train"))  // no plain lines on a terminal
         #expect(screen.contains("final accuracy: train"))
     }
 
@@ -348,7 +348,7 @@ struct MakeReportTests {
         let before = try scratch.snapshot()
         let arguments = ["--data-dir", Executable.bundledData, "--output-dir", scratch.path("gallery"), "--report", scratch.path("notes/summary.md"),
                          "--iterations", "100000", "--eval-every", "50"]
-        let result = try Executable.run(arguments, in: scratch.url, interruptAfter: "epoch 1 (iteration 50)")
+        let result = try Executable.run(arguments, in: scratch.url, interruptAfter: "evaluation 1 (iteration 50)")
         #expect(result.signalled && result.status == SIGINT, "status \(result.status), stderr \(result.stderr)")
         #expect(try scratch.snapshot() == before)
     }
