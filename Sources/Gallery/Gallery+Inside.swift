@@ -6,11 +6,6 @@ import Trainer
 // MARK: - Inside the network over time
 
 extension Gallery {
-    /// "epoch 16 (iteration 9,600)", or "evaluation 16 (…)".
-    static func pointCaption(epoch: Int, iteration: Int, of run: TrainingRun) -> String {
-        "\(run.evaluatesEachEpoch ? "epoch" : "evaluation") \(epoch) (iteration \(grouped(iteration)))"
-    }
-
     /// What the run kept, for subtitles: "all 17 evaluation points" or "52 of 300 evaluation points".
     static func keptPoints(_ run: TrainingRun, _ count: Int) -> String {
         guard count == run.snapshotPlan.points else { return "\(count) of \(run.snapshotPlan.points) evaluation points" }
@@ -55,14 +50,14 @@ extension Gallery {
         let chart = ActivationHistogramChart(
             histograms: featured.map { point in
                 let h = point.activations!
-                return .init(title: pointCaption(epoch: point.epoch, iteration: point.iteration, of: run), fractions: h.fractions,
+                return .init(title: run.caption(epoch: point.epoch, iteration: point.iteration), fractions: h.fractions,
                              lowFraction: h.lowFraction, highFraction: h.highFraction)
             },
             subtitle: "The \(run.network.hiddenSize) hidden units' sigmoid outputs on the "
                 + "\(grouped(first.activations!.total / max(run.network.hiddenSize, 1))) test images · "
                 + "shaded: saturated, below 0.05 or above 0.95")
         let saturated = { (p: RunInspection.Point) in String(format: "%.1f %%", p.activations!.saturatedFraction * 100) }
-        let lookFor = "By \(pointCaption(epoch: last.epoch, iteration: last.iteration, of: run)), \(saturated(last)) of the hidden "
+        let lookFor = "By \(run.caption(epoch: last.epoch, iteration: last.iteration)), \(saturated(last)) of the hidden "
             + "activations on the test set are saturated, against \(saturated(first)) at iteration \(grouped(first.iteration)): "
             + "a saturated unit passes almost no gradient back to its weights."
         return GalleryImage(
@@ -77,7 +72,7 @@ extension Gallery {
         guard let first = projections.first, let last = projections.last else { return nil }
         let chart = ProjectionChart(
             projections: projections.map {
-                .init(title: pointCaption(epoch: $0.epoch, iteration: $0.iteration, of: run), coordinates: $0.coordinates,
+                .init(title: run.caption(epoch: $0.epoch, iteration: $0.iteration), coordinates: $0.coordinates,
                       labels: $0.labels, explainedVariance: $0.explainedVariance)
             },
             classCount: run.network.outputSize,
@@ -86,7 +81,7 @@ extension Gallery {
             String(format: "%.1f %% and %.1f %%", p.explainedVariance[0] * 100, p.explainedVariance[1] * 100)
         }
         let lookFor = "The first two principal components explain \(shares(first)) of the hidden activations' variance at "
-            + "iteration \(grouped(first.iteration)), and \(shares(last)) at \(pointCaption(epoch: last.epoch, iteration: last.iteration, of: run)); "
+            + "iteration \(grouped(first.iteration)), and \(shares(last)) at \(run.caption(epoch: last.epoch, iteration: last.iteration)); "
             + "digits whose colours separate here are ones the output layer can tell apart."
         return GalleryImage(
             name: "hidden_projection", title: "Hidden-layer projection", lookFor: lookFor,
@@ -116,13 +111,13 @@ extension Gallery {
         // One colour scale for all frames: the last frame's, which has the widest weights.
         let limit = tiles(snapshots.last!.network.w1).limit
         let epochs = run.epochs.map(\.epoch), train = run.epochs.map(\.trainAccuracy), test = run.epochs.map(\.testAccuracy)
-        return RunInspection.spread(count: snapshots.count, limit: maximumFrames).map { k in
+        return SnapshotPlan.spread(count: snapshots.count, limit: maximumFrames).map { k in
             let snapshot = snapshots[k]
             let shown = (run.epochs.firstIndex { $0.epoch == snapshot.epoch } ?? 0) + 1
             let chart = TrainingFrameChart(
                 tiles: tiles(snapshot.network.w1), limit: limit, epochs: epochs, train: train, test: test, shown: shown,
-                caption: pointCaption(epoch: snapshot.epoch, iteration: snapshot.iteration, of: run),
-                pointName: run.evaluatesEachEpoch ? "epoch" : "evaluation")
+                caption: run.caption(epoch: snapshot.epoch, iteration: snapshot.iteration),
+                pointName: run.pointName)
             return chart.scene(size: Size(800, 400), theme: theme, measurer: measurer)
         }
     }

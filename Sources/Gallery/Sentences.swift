@@ -7,7 +7,7 @@ import Trainer
 enum Sentences {
     /// "epoch 16 (iteration 9,600)", or "evaluation 16 (…)" when the points are not epochs apart.
     static func point(_ point: EpochMetrics, of run: TrainingRun) -> String {
-        "\(run.evaluatesEachEpoch ? "epoch" : "evaluation") \(point.epoch) (iteration \(grouped(point.iteration)))"
+        run.caption(epoch: point.epoch, iteration: point.iteration)
     }
 
     static func accuracy(_ run: TrainingRun, hasInset: Bool) -> String {

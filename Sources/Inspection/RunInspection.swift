@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Trainer
 
 /// What the network looked like inside at its evaluation points, computed
@@ -59,8 +58,8 @@ public struct RunInspection: Sendable {
     public init(run: TrainingRun, test: SparseImages) throws {
         let snapshots = run.snapshots
         let featured = Self.featured(count: snapshots.count)
-        let inspected = Set(Self.spread(count: snapshots.count, limit: Self.statisticsLimit) + featured)
-        let slots = Slots<(Point, Projection?)>(count: snapshots.count)
+        let inspected = Set(SnapshotPlan.spread(count: snapshots.count, limit: Self.statisticsLimit) + featured)
+        let slots = ResultSlots<(Point, Projection?)>(count: snapshots.count)
         DispatchQueue.concurrentPerform(iterations: snapshots.count) { index in
             slots[index] = Result {
                 let snapshot = snapshots[index], net = snapshot.network
@@ -93,25 +92,4 @@ public struct RunInspection: Sendable {
         return [0, early, count - 1].reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
-    /// At most `limit` of 0 ..< count, spread evenly, the first and the last included.
-    public static func spread(count: Int, limit: Int) -> [Int] {
-        guard count > limit else { return Array(0 ..< count) }
-        guard limit > 1 else { return [count - 1] }
-        return (0 ..< limit).map { k in (k * (count - 1) + (limit - 1) / 2) / (limit - 1) }
-    }
-}
-
-/// Results written from concurrent iterations, one slot each. The lock is
-/// needed even though no two iterations share a slot: writing an element of a
-/// Swift array mutates the array (ThreadSanitizer reports the race).
-final class Slots<T>: @unchecked Sendable {  // every access holds `lock`
-    private let lock = NSLock()
-    private var values: [Result<T, any Error>?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Result<T, any Error>? {
-        get { lock.withLock { values[index] } }
-        set { lock.withLock { values[index] = newValue } }
-    }
 }

@@ -9,7 +9,7 @@ public enum MarkdownReport {
         let config = run.configuration
         let net = run.network
         // The points are epochs only when they are one pass over the training set apart.
-        let point = run.evaluatesEachEpoch ? "epoch" : "evaluation"
+        let point = run.pointName
 
         doc.line("# Training a two-layer network on MNIST")
         doc.blank()

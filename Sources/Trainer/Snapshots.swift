@@ -30,14 +30,17 @@ public struct SnapshotPlan: Sendable, Codable, Equatable {
         let fitting = budget / bytes
         if points == 0 || fitting == 0 {
             kept = []
-        } else if fitting >= points {
-            kept = Array(0 ..< points)
-        } else if fitting == 1 || points == 1 {
-            kept = [points - 1]
         } else {
-            // k·(points − 1)/(fitting − 1), rounded: distinct because points > fitting.
-            kept = (0 ..< fitting).map { k in (k * (points - 1) + (fitting - 1) / 2) / (fitting - 1) }
+            kept = Self.spread(count: points, limit: fitting)
         }
+    }
+
+    /// At most `limit` of 0 ..< count, spread evenly, the last always included and the
+    /// first too when limit > 1: k·(count − 1)/(limit − 1), rounded (distinct when count > limit).
+    public static func spread(count: Int, limit: Int) -> [Int] {
+        guard count > limit else { return Array(0 ..< count) }
+        guard limit > 1 else { return [count - 1] }
+        return (0 ..< limit).map { k in (k * (count - 1) + (limit - 1) / 2) / (limit - 1) }
     }
 
     public init(_ configuration: TrainingConfiguration, parameterCount: Int) {

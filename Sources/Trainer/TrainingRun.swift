@@ -1,3 +1,5 @@
+import Foundation
+
 /// One evaluation point: accuracy on the full training and test sets.
 public struct EpochMetrics: Sendable, Codable, Equatable {
     /// 0, 1, 2, … (the evaluation's index).
@@ -132,6 +134,14 @@ public struct TrainingRun: Sendable, Codable, Equatable {
     /// their index counts epochs; otherwise it only counts evaluations.
     public var evaluatesEachEpoch: Bool {
         configuration.evaluateEvery * configuration.batchSize == trainingSetSize
+    }
+
+    /// What an evaluation point is called: "epoch" when the points are one epoch apart, else "evaluation".
+    public var pointName: String { evaluatesEachEpoch ? "epoch" : "evaluation" }
+
+    /// "epoch 16 (iteration 9,600)", or "evaluation 16 (…)".
+    public func caption(epoch: Int, iteration: Int) -> String {
+        "\(pointName) \(epoch) (iteration \(iteration.formatted(.number.locale(Locale(identifier: "en_US")))))"
     }
 
     /// The evaluation point with the highest test accuracy (the first on ties).

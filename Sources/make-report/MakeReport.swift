@@ -231,7 +231,7 @@ struct MakeReport: ParsableCommand {
         for path in files.paths { console.info("wrote \(path)") }
         if let final = run.final {
             console.info(String(format: "final accuracy: train %.4f, test %.4f (%@ %d); total %.2f s", final.trainAccuracy, final.testAccuracy,
-                                run.evaluatesEachEpoch ? "epoch" : "evaluation", final.epoch, clock.total))
+                                run.pointName, final.epoch, clock.total))
         }
     }
 

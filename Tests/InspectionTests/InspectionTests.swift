@@ -78,9 +78,9 @@ struct InspectionTests {
         #expect(RunInspection.featured(count: 2) == [0, 1])
         #expect(RunInspection.featured(count: 1) == [0])
         #expect(RunInspection.featured(count: 0) == [])
-        #expect(RunInspection.spread(count: 17, limit: 24) == Array(0 ..< 17))
-        #expect(RunInspection.spread(count: 100, limit: 24).count == 24)
-        #expect(RunInspection.spread(count: 100, limit: 24).last == 99)
+        #expect(SnapshotPlan.spread(count: 17, limit: 24) == Array(0 ..< 17))
+        #expect(SnapshotPlan.spread(count: 100, limit: 24).count == 24)
+        #expect(SnapshotPlan.spread(count: 100, limit: 24).last == 99)
     }
 
     @Test("every kept point is inspected on the test set, with its weights' spread and the activations' statistics")

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Results filled in by concurrent workers, read once they are done (also
-/// used by make-report, hence `package`).
+/// Results filled in by concurrent workers, read once they are done. Every
+/// access takes the lock: even when no two workers share a slot, writing an
+/// element of a Swift array mutates the array. Used by TrainingData,
+/// Inspection and make-report, hence `package`.
 package final class ResultSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<Value, any Error>?]
