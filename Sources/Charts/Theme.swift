@@ -100,6 +100,11 @@ public struct Theme: Sendable, Equatable {
     public var tickStyle: TextStyle { textStyle(tickSize, muted: true) }
     public var annotationStyle: TextStyle { textStyle(annotationSize) }
 
+    /// `count` evenly spaced colours of the diverging map, from -1 to 1 (a GIF palette's fixed entries).
+    public func divergingRamp(_ count: Int) -> [Color] {
+        (0 ..< count).map { diverging(Double($0) / Double(max(count - 1, 1)) * 2 - 1) }
+    }
+
     /// Diverging map: t in -1...1 → negative … neutral … positive.
     public func diverging(_ t: Double) -> Color {
         let t = min(max(t, -1), 1)

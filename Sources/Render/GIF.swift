@@ -1,5 +1,6 @@
 import CGIF
 import Charts
+import Dispatch
 
 /// Animated GIF through giflib: frames of equal size, one global palette of
 /// at most 256 colours (`Palette`), a delay per frame, looping for ever.
@@ -15,6 +16,29 @@ public enum GIF {
             precondition(rgba.count == width * height * 4 && delay >= 0)
             (self.width, self.height, self.rgba, self.delay) = (width, height, rgba, delay)
         }
+    }
+
+    /// Scenes as the frames of a looping GIF: each rasterized by `canvas` (in
+    /// parallel), `delay` hundredths of a second each and the last `lastDelay`;
+    /// the palette starts with `fixed` (colours that must survive exactly, like
+    /// a colour map's ramp) and fills up with the frames' own colours.
+    public static func animation(
+        _ scenes: [Scene], canvas: CairoCanvas, delay: Int, lastDelay: Int, fixed: [Color]
+    ) throws(RenderError) -> [UInt8] {
+        // One slot per scene, each written by one iteration only; no array is mutated concurrently.
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<(width: Int, height: Int, rgba: [UInt8]), RenderError>?>
+            .allocate(capacity: scenes.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize().deallocate() }
+        DispatchQueue.concurrentPerform(iterations: scenes.count) { i in
+            slots[i] = Result { () throws(RenderError) in try canvas.rasterize(scenes[i]) }
+        }
+        var frames: [Frame] = []
+        for (i, slot) in slots.enumerated() {
+            let p = try slot!.get()
+            frames.append(Frame(width: p.width, height: p.height, rgba: p.rgba, delay: i == scenes.count - 1 ? lastDelay : delay))
+        }
+        return try encode(frames, palette: Palette(fixed: fixed, frames: frames.map(\.rgba)))
     }
 
     /// The frames as a looping GIF89a, every pixel mapped to its palette entry.

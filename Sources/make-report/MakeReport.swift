@@ -257,20 +257,11 @@ struct MakeReport: ParsableCommand {
     static func animation(_ run: TrainingRun, canvas: CairoCanvas) throws -> (bytes: [UInt8], frames: Int)? {
         guard let scenes = Gallery.trainingFrames(run, measurer: canvas.measurer) else { return nil }
         let frameCanvas = { var c = canvas; c.scale = 1; return c }()
-        let pixels = ResultSlots<(width: Int, height: Int, rgba: [UInt8])>(count: scenes.count)
-        DispatchQueue.concurrentPerform(iterations: scenes.count) { i in
-            pixels[i] = Result { () throws(RenderError) in try frameCanvas.rasterize(scenes[i]) }
-        }
-        let frames = try scenes.indices.map { i in
-            let p = try pixels[i]!.get()
-            return GIF.Frame(width: p.width, height: p.height, rgba: p.rgba,
-                             delay: i == scenes.count - 1 ? Gallery.lastFrameDelay : Gallery.frameDelay)
-        }
-        // The tiles' diverging ramp first, so the weights keep their shades; then the frames' own colours.
-        let theme = Theme.dark
-        let ramp = (0 ..< 128).map { theme.diverging(Double($0) / 127 * 2 - 1) }
-        let palette = Palette(fixed: ramp, frames: frames.map(\.rgba))
-        return (try GIF.encode(frames, palette: palette), frames.count)
+        // The tiles' diverging ramp first in the palette, so the weights keep their shades.
+        let bytes = try GIF.animation(
+            scenes, canvas: frameCanvas, delay: Gallery.frameDelay, lastDelay: Gallery.lastFrameDelay,
+            fixed: Theme.dark.divergingRamp(128))
+        return (bytes, scenes.count)
     }
 
     /// The whole gallery in gallery order: `drawn` as it is, and every other

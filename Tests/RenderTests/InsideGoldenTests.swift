@@ -20,12 +20,9 @@ struct InsideGoldenTests {
 
     static func animation() throws -> (gif: [UInt8], frames: Int) {
         let scenes = try #require(Gallery.trainingFrames(InsideFixture.run, measurer: canvas.measurer))
-        let frames = try scenes.enumerated().map { k, scene in
-            let p = try canvas.rasterize(scene)
-            return GIF.Frame(width: p.width, height: p.height, rgba: p.rgba, delay: k == scenes.count - 1 ? 250 : 25)
-        }
-        let ramp = (0 ..< 128).map { Theme.dark.diverging(Double($0) / 127 * 2 - 1) }
-        return (try GIF.encode(frames, palette: Palette(fixed: ramp, frames: frames.map(\.rgba))), frames.count)
+        let gif = try GIF.animation(
+            scenes, canvas: canvas, delay: Gallery.frameDelay, lastDelay: Gallery.lastFrameDelay, fixed: Theme.dark.divergingRamp(128))
+        return (gif, scenes.count)
     }
 
     @Test("the animation: a frame per evaluation point, the last held, the same bytes every time, first and last frames as their goldens")
