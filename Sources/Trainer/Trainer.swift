@@ -23,9 +23,16 @@ public enum TrainingProgress: Sendable {
 /// itself only steps; no result depends on it.
 public struct Trainer: Sendable {
     public var configuration: TrainingConfiguration
+    /// What a loss that stops being finite does to the run.
+    public var onDivergence: DivergencePolicy
 
-    public init(configuration: TrainingConfiguration = .init()) {
+    /// `.fail` throws `TrainerError.diverged`; `.stop` ends the run there and
+    /// returns what it has, with `TrainingRun.divergence` set (a sweep's runs).
+    public enum DivergencePolicy: Sendable, Equatable { case fail, stop }
+
+    public init(configuration: TrainingConfiguration = .init(), onDivergence: DivergencePolicy = .fail) {
         self.configuration = configuration
+        self.onDivergence = onDivergence
     }
 
     public func train(
@@ -83,6 +90,7 @@ public struct Trainer: Sendable {
             ? nil : LinedWeights(packing: network.w1, pixels: network.inputSize, width: network.hiddenSize)
         // Each step reads its batch's own copy of the images, rows 0 ..< batchSize.
         let positions = Array(0 ..< config.batchSize)
+        var divergence: Divergence?
         let trainingStart = DispatchTime.now()
         for i in 0 ..< config.iterations {
             let batch = pipeline.nextBatch()
@@ -91,8 +99,13 @@ public struct Trainer: Sendable {
                 workspace: &workspace, gradients: &gradients, firstLayer: firstLayer)
             pipeline.recycle(batch)
             guard loss.isFinite else {
-                pipeline.cancel()
-                throw .diverged(iteration: i, loss: Double(loss), learningRate: config.learningRate)
+                guard onDivergence == .stop else {
+                    pipeline.cancel()
+                    throw .diverged(iteration: i, loss: Double(loss), learningRate: config.learningRate)
+                }
+                // The evaluations already queued are of finite weights: they finish below.
+                divergence = Divergence(iteration: i, loss: Double(loss))
+                break
             }
             losses.append(loss)
             progress(.iteration(index: i, loss: loss))
@@ -115,7 +128,7 @@ public struct Trainer: Sendable {
         return TrainingRun(
             configuration: config, losses: losses, epochs: epochs, network: network, predictions: predictions,
             timings: TrainingTimings(preparation: preparation, training: training, evaluation: evaluation, total: seconds(since: start)),
-            trainingSetSize: train.count, testSetSize: test.count, snapshots: snapshots, snapshotPlan: plan)
+            trainingSetSize: train.count, testSetSize: test.count, snapshots: snapshots, snapshotPlan: plan, divergence: divergence)
     }
 }
 

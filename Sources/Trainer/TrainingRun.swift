@@ -65,6 +65,34 @@ public struct TestPredictions: Sendable, Codable, Equatable {
     }
 }
 
+/// The iteration whose mini-batch loss stopped being a finite number.
+public struct Divergence: Sendable, Codable, Equatable {
+    public var iteration: Int
+    /// NaN or ±infinity.
+    public var loss: Double
+
+    public init(iteration: Int, loss: Double) { (self.iteration, self.loss) = (iteration, loss) }
+
+    // JSON has no NaN or infinity: the loss is written as a string ("nan", "inf", "-inf").
+    enum CodingKeys: String, CodingKey { case iteration, loss }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        iteration = try container.decode(Int.self, forKey: .iteration)
+        let text = try container.decode(String.self, forKey: .loss)
+        guard let loss = Double(text) else {
+            throw DecodingError.dataCorruptedError(forKey: .loss, in: container, debugDescription: "not a number: \(text)")
+        }
+        self.loss = loss
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(iteration, forKey: .iteration)
+        try container.encode("\(loss)", forKey: .loss)
+    }
+}
+
 /// Wall-clock seconds spent in each stage of a run.
 public struct TrainingTimings: Sendable, Codable, Equatable {
     /// Preparing the sparse copies of the images.
@@ -102,12 +130,17 @@ public struct TrainingRun: Sendable, Codable, Equatable {
     /// The parameters at the evaluation points `snapshotPlan` keeps, in order.
     public var snapshots: [ParameterSnapshot]
     public var snapshotPlan: SnapshotPlan
+    /// Where the loss stopped being finite, for a run trained with
+    /// `Trainer.DivergencePolicy.stop`; `losses` and `epochs` then end before it.
+    public var divergence: Divergence?
 
     public init(
         configuration: TrainingConfiguration, losses: [Float], epochs: [EpochMetrics],
         network: TwoLayerNetwork<Float>, predictions: TestPredictions, timings: TrainingTimings,
-        trainingSetSize: Int, testSetSize: Int, snapshots: [ParameterSnapshot] = [], snapshotPlan: SnapshotPlan? = nil
+        trainingSetSize: Int, testSetSize: Int, snapshots: [ParameterSnapshot] = [], snapshotPlan: SnapshotPlan? = nil,
+        divergence: Divergence? = nil
     ) {
+        self.divergence = divergence
         self.snapshots = snapshots
         self.snapshotPlan = snapshotPlan
             ?? SnapshotPlan(points: epochs.count, parameterCount: network.parameterCount, budget: snapshots.isEmpty ? 0 : .max)
