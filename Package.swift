@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "Gallery", targets: ["Gallery"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Inspection", targets: ["Inspection"]),
+        .library(name: "Sweep", targets: ["Sweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -82,6 +83,9 @@ let package = Package(
             name: "Inspection", dependencies: ["Trainer", "CKernels", "CLAPACK"], swiftSettings: alwaysOptimised,
             linkerSettings: referenceLAPACK),
 
+        // MARK: Comparing runs: the grid or random search, and training its runs side by side
+        .target(name: "Sweep", dependencies: ["Trainer", "MNIST"], swiftSettings: alwaysOptimised),
+
         // MARK: The data as make-report loads it, with its decoded cache
         .target(name: "TrainingData", dependencies: ["MNIST", "Trainer"], swiftSettings: alwaysOptimised),
 
@@ -91,16 +95,16 @@ let package = Package(
         .target(name: "Render", dependencies: ["Charts", "CCairo", "CPNGCodec", "CGIF"], swiftSettings: alwaysOptimised),
 
         // MARK: The gallery: which pictures a run gets
-        .target(name: "Gallery", dependencies: ["Charts", "Trainer", "MNIST", "Inspection"]),
+        .target(name: "Gallery", dependencies: ["Charts", "Trainer", "MNIST", "Inspection", "Sweep"]),
 
         // MARK: The Markdown walk-through
-        .target(name: "Report", dependencies: ["Trainer", "Inspection"]),
+        .target(name: "Report", dependencies: ["Trainer", "Inspection", "Sweep"]),
 
         // MARK: The command
         .executableTarget(
             name: "make-report",
             dependencies: [
-                "MNIST", "Trainer", "TrainingData", "Inspection", "Charts", "Gallery", "Render", "Report",
+                "MNIST", "Trainer", "TrainingData", "Inspection", "Sweep", "Charts", "Gallery", "Render", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -111,8 +115,11 @@ let package = Package(
         .executableTarget(name: "fuzz-png", dependencies: ["FuzzTargets"]),
 
         // MARK: Tests
+        // Synthetic images for the trainer's and the sweep's tests.
+        .target(name: "Fixtures", dependencies: ["Trainer"], path: "Tests/Fixtures"),
         .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST", "Fixtures"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Trainer", "Fixtures"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Trainer", "CKernels"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),

@@ -1,8 +1,8 @@
-@testable import Trainer
+import Trainer
 
 /// Small random "images" (bytes, about 40 % zero, like MNIST's background)
 /// with labels, for tests that need exact control of the data.
-func randomImages(count: Int, pixels: Int, classes: Int, seed: UInt64) -> SparseImages {
+public func randomImages(count: Int, pixels: Int, classes: Int, seed: UInt64) -> SparseImages {
     var random = RandomSource(seed: seed)
     let bytes = (0 ..< count * pixels).map { _ -> UInt8 in random.uniformIndex(below: 10) < 4 ? 0 : UInt8(random.uniformIndex(below: 256)) }
     let labels = (0 ..< count).map { _ in UInt8(random.uniformIndex(below: classes)) }
@@ -11,7 +11,7 @@ func randomImages(count: Int, pixels: Int, classes: Int, seed: UInt64) -> Sparse
 
 /// Images whose class is written in their pixels: class k lights up pixel
 /// block k, plus noise. A network can learn these quickly.
-func separableImages(count: Int, classes: Int = 4, blockSize: Int = 4, seed: UInt64) -> SparseImages {
+public func separableImages(count: Int, classes: Int = 4, blockSize: Int = 4, seed: UInt64) -> SparseImages {
     var random = RandomSource(seed: seed)
     let pixels = classes * blockSize
     var bytes: [UInt8] = []

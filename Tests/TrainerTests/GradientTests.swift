@@ -1,4 +1,5 @@
 import CKernels
+import Fixtures
 import Testing
 
 @testable import Trainer

@@ -1,4 +1,5 @@
 import MNIST
+import Fixtures
 import Testing
 
 @testable import Trainer

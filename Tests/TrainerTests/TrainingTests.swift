@@ -1,5 +1,6 @@
 import Foundation
 import MNIST
+import Fixtures
 import Testing
 
 @testable import Trainer
