@@ -3,7 +3,7 @@ import Foundation
 /// A line chart as a plain value: series, axes, legend, annotations and an
 /// optional zoomed inset. `scene(size:theme:measurer:)` lays it out.
 public struct LineChart: Sendable, Equatable {
-    public enum Marker: Sendable, Equatable { case none, circle, square }
+    public enum Marker: Sendable, Equatable { case none, circle, square, cross }
 
     public struct Series: Sendable, Equatable {
         public var name: String
@@ -18,11 +18,18 @@ public struct LineChart: Sendable, Equatable {
         /// Annotate the last value at the right edge ("train 0.9467").
         public var labelsEnd: Bool
         public var valueDecimals: Int
+        /// The end label's text in place of "name value".
+        public var endText: String?
+        /// A marker at the last point only (a cross where a run diverged).
+        public var endMarker: Marker
 
         public init(
             name: String, points: [Point], color: Color, width: Double = 2, dash: [Double] = [], marker: Marker = .none,
-            opacity: Double = 1, inLegend: Bool = true, labelsEnd: Bool = false, valueDecimals: Int = 4
+            opacity: Double = 1, inLegend: Bool = true, labelsEnd: Bool = false, valueDecimals: Int = 4, endText: String? = nil,
+            endMarker: Marker = .none
         ) {
+            self.endText = endText
+            self.endMarker = endMarker
             self.name = name
             self.points = points
             self.color = color
@@ -56,6 +63,14 @@ public struct LineChart: Sendable, Equatable {
         public init(xRange: ClosedRange<Double>, title: String) { (self.xRange, self.title) = (xRange, title) }
     }
 
+    /// A shaded region between two curves (a group's minimum and maximum), drawn under the series.
+    public struct Band: Sendable, Equatable {
+        public var lower: [Point]
+        public var upper: [Point]
+        public var color: Color
+        public init(lower: [Point], upper: [Point], color: Color) { (self.lower, self.upper, self.color) = (lower, upper, color) }
+    }
+
     /// The preferred corner; the legend moves to another when the data runs through it.
     public enum LegendPlacement: Sendable, Equatable { case lowerRight, upperRight, hidden }
 
@@ -69,11 +84,17 @@ public struct LineChart: Sendable, Equatable {
     /// Faint vertical lines at these x values (epoch boundaries, say).
     public var guides: [Double]
     public var description: String
+    public var bands: [Band]
+    /// A colour scale's key at the right edge, when colour encodes a value.
+    public var colorBar: ColorBar?
 
     public init(
         title: String, subtitle: String? = nil, xAxis: Axis, yAxis: Axis, series: [Series],
-        legend: LegendPlacement = .lowerRight, inset: Inset? = nil, guides: [Double] = [], description: String = ""
+        legend: LegendPlacement = .lowerRight, inset: Inset? = nil, guides: [Double] = [], description: String = "",
+        bands: [Band] = [], colorBar: ColorBar? = nil
     ) {
+        self.bands = bands
+        self.colorBar = colorBar
         self.title = title
         self.subtitle = subtitle
         self.xAxis = xAxis
@@ -112,7 +133,9 @@ extension LineChart {
         let endLabels = series.filter { $0.labelsEnd && !$0.points.isEmpty }
         let endStyle = TextStyle(size: theme.annotationSize, weight: .bold, color: theme.text)
         let endWidth = endLabels.map { measurer.width(of: endLabelText($0), style: endStyle) }.max().map { $0 + 16 } ?? 4
-        let plot = Rect(x: frame.minX + leftSpace, y: top, width: frame.maxX - endWidth - frame.minX - leftSpace, height: plotHeight)
+        let barWidth = colorBar.map { $0.width(height: plotHeight, theme: theme, measurer: measurer) + 16 } ?? 0
+        let plot = Rect(
+            x: frame.minX + leftSpace, y: top, width: frame.maxX - barWidth - endWidth - frame.minX - leftSpace, height: plotHeight)
 
         let xTicks = Axes.fittingXTicks(
             xDomain, width: plot.width, integers: xAxis.integerTicks, style: tickStyle, measurer: measurer, kind: xAxis.kind)
@@ -129,7 +152,12 @@ extension LineChart {
         scene.add(.text(yAxis.label, at: Point(frame.minX, plot.midY), style: theme.labelStyle,
                         anchor: TextAnchor(.center, .top), rotation: -.pi / 2))
 
-        scene.add(.clipped(plot.inset(by: -theme.markerRadius - 2), seriesCommands(axes, theme: theme, markerScale: 1)))
+        scene.add(.clipped(plot.inset(by: -theme.markerRadius - 2), bandCommands(axes) + seriesCommands(axes, theme: theme, markerScale: 1)))
+        if let colorBar {
+            let width = colorBar.width(height: plotHeight, theme: theme, measurer: measurer)
+            scene.add(contentsOf: colorBar.commands(
+                in: Rect(x: frame.maxX - width, y: plot.minY, width: width, height: plot.height), theme: theme, measurer: measurer))
+        }
 
         let legendBox = legend == .hidden ? nil : legendRect(in: axes, theme: theme, measurer: measurer)
         if let inset, let box = insetRect(in: axes, avoiding: legendBox, theme: theme) {
@@ -159,7 +187,17 @@ extension LineChart {
     }
 
     func endLabelText(_ s: Series) -> String {
-        String(format: "%@ %.\(s.valueDecimals)f", s.name, s.points.last!.y)
+        s.endText ?? String(format: "%@ %.\(s.valueDecimals)f", s.name, s.points.last!.y)
+    }
+
+    func bandCommands(_ axes: Axes) -> [DrawCommand] {
+        bands.compactMap { band in
+            let points = (band.upper + band.lower.reversed()).map(axes.point).filter { $0.x.isFinite && $0.y.isFinite }
+            guard points.count > 2 else { return nil }
+            var path = Path.polyline(points)
+            path.close()
+            return .fill(path, band.color)
+        }
     }
 
     func guideLines(_ axes: Axes, theme: Theme) -> [DrawCommand] {
@@ -184,6 +222,9 @@ extension LineChart {
             for (i, p) in points.enumerated() where i % step == 0 || i == points.count - 1 {
                 commands += marker(s.marker, at: p, color: color, radius: theme.markerRadius * markerScale, theme: theme)
             }
+            if let last = points.last {
+                commands += marker(s.endMarker, at: last, color: color, radius: theme.markerRadius * markerScale * 1.4, theme: theme)
+            }
         }
         return commands
     }
@@ -200,6 +241,12 @@ extension LineChart {
             let r = radius * 0.9
             let path = Path.rectangle(Rect(x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r))
             return [.fill(path, color), .stroke(path, outline)]
+        case .cross:
+            let r = radius
+            let path = Path([.move(Point(p.x - r, p.y - r)), .line(Point(p.x + r, p.y + r)),
+                             .move(Point(p.x - r, p.y + r)), .line(Point(p.x + r, p.y - r))])
+            return [.stroke(path, StrokeStyle(color: theme.plotBackground, width: 4.5, cap: .round)),
+                    .stroke(path, StrokeStyle(color: color, width: 2.2, cap: .round))]
         }
     }
 
@@ -267,24 +314,31 @@ extension LineChart {
         return commands
     }
 
-    /// Moves the values as little as possible so neighbours are at least
-    /// `minimumGap` apart and all stay within `bounds` (when they fit).
+    /// Moves the values as little as possible (least squares) so that
+    /// neighbours are at least `minimumGap` apart and all stay within `bounds`
+    /// (when they fit). Sorted and shifted by `rank × gap`, the positions must
+    /// only not decrease: pool-adjacent-violators gives the closest such
+    /// sequence (each pool at its members' mean), and clamping it into the
+    /// bounds, which are the same for every shifted value, keeps it closest.
     static func spread(_ values: [Double], minimumGap: Double, within bounds: ClosedRange<Double>) -> [Double] {
         let order = values.indices.sorted { values[$0] < values[$1] }
-        var placed = order.map { min(max(values[$0], bounds.lowerBound), bounds.upperBound) }
-        for _ in 0 ..< 50 {
-            var moved = false
-            for i in 1 ..< max(placed.count, 1) where placed[i] - placed[i - 1] < minimumGap - 1e-9 {
-                let overlap = minimumGap - (placed[i] - placed[i - 1])
-                placed[i - 1] -= overlap / 2
-                placed[i] += overlap / 2
-                moved = true
+        let shifted = order.enumerated().map { rank, index in values[index] - Double(rank) * minimumGap }
+        var pools: [(sum: Double, count: Int)] = []
+        for v in shifted {
+            pools.append((v, 1))
+            while pools.count > 1, pools[pools.count - 2].sum / Double(pools[pools.count - 2].count) > pools[pools.count - 1].sum / Double(pools[pools.count - 1].count) {
+                let last = pools.removeLast()
+                pools[pools.count - 1].sum += last.sum
+                pools[pools.count - 1].count += last.count
             }
-            // Keep inside the bounds by shifting the whole run.
-            if let first = placed.first, first < bounds.lowerBound { placed = placed.map { $0 + bounds.lowerBound - first } }
-            if let last = placed.last, last > bounds.upperBound { placed = placed.map { $0 - (last - bounds.upperBound) } }
-            if !moved { break }
         }
+        let low = bounds.lowerBound, high = max(bounds.upperBound - Double(max(values.count - 1, 0)) * minimumGap, low)
+        var placed: [Double] = []
+        for pool in pools {
+            let mean = min(max(pool.sum / Double(pool.count), low), high)
+            placed += Array(repeating: mean, count: pool.count)
+        }
+        placed = placed.enumerated().map { $0.element + Double($0.offset) * minimumGap }
         var result = values
         for (rank, index) in order.enumerated() { result[index] = placed[rank] }
         return result

@@ -4,6 +4,8 @@ import Foundation
 public struct Tick: Sendable, Equatable {
     public var value: Double
     public var label: String
+
+    public init(value: Double, label: String) { (self.value, self.label) = (value, label) }
 }
 
 /// Choosing and labelling tick positions.
