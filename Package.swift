@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST", "Inspection"],
+            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST", "Inspection", "Sweep"],
             exclude: ["__Goldens__"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Trainer", "Inspection"],

@@ -12,7 +12,12 @@ With --cache PATH it loads data the way the book's dataset/mnist.py does: from a
 pickle of the decoded uint8 arrays (its mnist.pkl), written from the gzip files on
 the first run; make-report's own cache is the counterpart.
 
-usage: train_neuralnet_numpy.py DATA_DIR [--seed N] [--cache PATH]
+The recipe options make-report takes (--learning-rate, --hidden, --batch-size,
+--iterations, --eval-every) change it the same way, so that `make bench` can time
+the NumPy baseline on a sweep's configurations, one after another.
+
+usage: train_neuralnet_numpy.py DATA_DIR [--seed N] [--cache PATH] [--learning-rate R]
+       [--hidden N] [--batch-size N] [--iterations N] [--eval-every N]
 """
 import argparse
 import gzip
@@ -103,6 +108,11 @@ def main():
     parser.add_argument("data_dir")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--cache", help="pickle of the decoded arrays (the book's mnist.pkl)")
+    parser.add_argument("--learning-rate", type=float, default=0.1)
+    parser.add_argument("--hidden", type=int, default=50)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--iterations", type=int, default=10000)
+    parser.add_argument("--eval-every", type=int, default=600)
     args = parser.parse_args()
     start = time.perf_counter()
     dataset = load_mnist(args.data_dir, args.cache)
@@ -110,9 +120,9 @@ def main():
     t_train, t_test = (dataset[key].astype(np.int64) for key in ("train_label", "test_label"))
 
     rng = np.random.default_rng(args.seed)
-    network = TwoLayerNet(784, 50, 10, rng)
-    iters_num, batch_size, learning_rate = 10000, 100, 0.1
-    iter_per_epoch = 600
+    network = TwoLayerNet(784, args.hidden, 10, rng)
+    iters_num, batch_size, learning_rate = args.iterations, args.batch_size, args.learning_rate
+    iter_per_epoch = args.eval_every
     train_loss, train_acc, test_acc = [], [], []
     for i in range(iters_num):
         batch_mask = rng.choice(x_train.shape[0], batch_size)

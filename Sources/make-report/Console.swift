@@ -1,4 +1,5 @@
 import Foundation
+import Sweep
 import Trainer
 
 /// Where make-report talks: results on stdout, progress on stderr.
@@ -109,4 +110,51 @@ struct Stopwatch {
     }
 
     var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+}
+
+/// A sweep's status line: runs done of total, the runs in progress and the
+/// time left; off a terminal, a line per finished run.
+final class SweepProgressView: @unchecked Sendable {
+    private let console: Console
+    private let plan: SweepPlan
+    private let lock = NSLock()
+
+    init(console: Console, plan: SweepPlan) {
+        self.console = console
+        self.plan = plan
+    }
+
+    var update: @Sendable (SweepRunner.Progress) -> Void {
+        { [self] progress in handle(progress) }
+    }
+
+    /// "lr 0.05, hidden 25, seed 42" (the swept settings of run `index`).
+    private func label(_ index: Int) -> String {
+        let c = plan.configurations[index]
+        return plan.swept.map { $0.label(in: c) }.joined(separator: ", ")
+    }
+
+    private func handle(_ progress: SweepRunner.Progress) {
+        guard !console.quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if console.interactive {
+            var line = "runs \(progress.finished)/\(progress.total) done"
+            if !progress.running.isEmpty { line += "  training " + progress.running.map { "#\($0 + 1) (\(label($0)))" }.joined(separator: ", ") }
+            if let remaining = progress.remaining { line += String(format: "  ETA %.1f s", remaining) }
+            console.status(line)
+        } else if let run = progress.justFinished {
+            var line = "run \(run.index + 1) (\(label(run.index))), \(progress.finished)/\(progress.total) done: "
+            if let divergence = run.divergence {
+                line += "diverged at iteration \(divergence.iteration)"
+            } else if let final = run.final {
+                line += String(format: "train %.4f, test %.4f", final.trainAccuracy, final.testAccuracy)
+            }
+            line += String(format: " in %.2f s", run.seconds)
+            if let remaining = progress.remaining, progress.finished < progress.total { line += String(format: "; ETA %.1f s", remaining) }
+            console.progressLine(line)
+        }
+    }
+
+    func finish() { console.endProgress() }
 }

@@ -6,6 +6,7 @@ import Inspection
 import MNIST
 import Render
 import Report
+import Sweep
 import Trainer
 import TrainingData
 
@@ -30,11 +31,12 @@ struct MakeReport: ParsableCommand {
     @Option(help: ArgumentHelp("Folder with the four MNIST IDX files (gzip or plain).", valueName: "path"))
     var dataDir = Dataset.bundledDirectory
 
-    @Option(help: ArgumentHelp("Folder for the gallery images.", valueName: "path"))
-    var outputDir = "images"
+    @Option(help: ArgumentHelp("Folder for the gallery images. (default: images; images/compare when comparing runs)", valueName: "path"))
+    var outputDir: String?
 
-    @Option(help: ArgumentHelp("Path of the Markdown summary.", valueName: "path"))
-    var report = "notebooks/train_neuralnet.md"
+    @Option(help: ArgumentHelp(
+        "Path of the Markdown summary. (default: notebooks/train_neuralnet.md; notebooks/compare.md when comparing runs)", valueName: "path"))
+    var report: String?
 
     @Option(help: ArgumentHelp("Also write the whole run as JSON to this path.", valueName: "path"))
     var metricsJson: String?
@@ -47,25 +49,34 @@ struct MakeReport: ParsableCommand {
     @Flag(help: "Read the data files themselves, and neither read nor write the cache.")
     var noCache = false
 
-    // MARK: Recipe
+    // MARK: Recipe (each option also takes a list, or a range with --trials, to compare runs)
 
-    @Option(help: ArgumentHelp("Seed of the random number generator (weights and batches).", valueName: "n"))
-    var seed: UInt64 = TrainingConfiguration().seed
+    @Option(help: ArgumentHelp("Seed of the random number generator (weights and batches); a list compares seeds.", valueName: "n"))
+    var seed = String(TrainingConfiguration().seed)
 
     @Option(help: ArgumentHelp("SGD iterations.", valueName: "n"))
-    var iterations = TrainingConfiguration().iterations
+    var iterations = String(TrainingConfiguration().iterations)
 
     @Option(help: ArgumentHelp("Images per mini-batch, drawn with replacement.", valueName: "n"))
-    var batchSize = TrainingConfiguration().batchSize
+    var batchSize = String(TrainingConfiguration().batchSize)
 
-    @Option(help: ArgumentHelp("SGD learning rate.", valueName: "rate"))
-    var learningRate = TrainingConfiguration().learningRate
+    @Option(help: ArgumentHelp(
+        "SGD learning rate. A comma-separated list (0.01,0.1,0.5), here or on any recipe option, trains every combination and compares them; a range (0.001...1) is drawn from by --trials.",
+        valueName: "rate"))
+    var learningRate = String(TrainingConfiguration().learningRate)
 
     @Option(help: ArgumentHelp("Hidden units.", valueName: "n"))
-    var hidden = TrainingConfiguration().hiddenSize
+    var hidden = String(TrainingConfiguration().hiddenSize)
 
-    @Option(help: ArgumentHelp("Evaluate on the full train and test sets every n iterations, from iteration 0.", valueName: "n"))
-    var evalEvery = TrainingConfiguration().evaluateEvery
+    @Option(help: ArgumentHelp(
+        "Evaluate on the full train and test sets every n iterations, from iteration 0 (one value, shared by every run compared).",
+        valueName: "n"))
+    var evalEvery = String(TrainingConfiguration().evaluateEvery)
+
+    @Option(help: ArgumentHelp(
+        "Random search: train n runs whose settings are drawn from the ranges given (the learning rate log-uniformly, whole numbers uniformly) with the first seed.",
+        valueName: "n"))
+    var trials: Int?
 
     // MARK: Pictures
 
@@ -89,20 +100,34 @@ struct MakeReport: ParsableCommand {
     // MARK: Validation (exit status 64)
 
     func validate() throws {
-        for (flag, value) in [("--iterations", iterations), ("--batch-size", batchSize), ("--hidden", hidden), ("--eval-every", evalEvery)]
-        where value < 1 {
-            throw ValidationError("\(flag) must be at least 1, got \(value)")
-        }
-        guard batchSize <= TrainingConfiguration.largestBatch else {
-            throw ValidationError("--batch-size must be at most \(TrainingConfiguration.largestBatch), got \(batchSize)")
-        }
-        guard learningRate.isFinite, learningRate > 0 else {
-            throw ValidationError("--learning-rate must be a finite number above 0, got \(learningRate)")
-        }
+        _ = try plan()
         guard scale.isFinite, scale > 0, scale <= 8 else { throw ValidationError("--scale must be above 0 and at most 8, got \(scale)") }
         guard !formats.isEmpty else { throw ValidationError("--format needs at least one of png, svg, pdf") }
         if cacheDir != nil, noCache { throw ValidationError("--cache-dir and --no-cache contradict each other") }
         if cacheDir?.isEmpty == true { throw ValidationError("--cache-dir must not be empty") }
+    }
+
+    /// The runs the recipe options ask for: one, or a sweep to compare.
+    func plan() throws(ValidationError) -> SweepPlan {
+        guard !evalEvery.contains(","), !evalEvery.contains("...") else {
+            throw ValidationError("--eval-every takes one value, shared by every run so that their points line up; got \(evalEvery)")
+        }
+        guard let every = Int(evalEvery.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("--eval-every: \(evalEvery) is not a whole number")
+        }
+        guard every >= 1 else { throw ValidationError("--eval-every must be at least 1, got \(every)") }
+        var base = TrainingConfiguration()
+        base.evaluateEvery = every
+        do {
+            var choices: [Setting: Choice] = [:]
+            for (setting, text) in [(Setting.learningRate, learningRate), (.hiddenSize, hidden), (.batchSize, batchSize),
+                                    (.iterations, iterations), (.seed, seed)] {
+                choices[setting] = try Choice.parse(text, for: setting)
+            }
+            return try SweepPlan(base: base, choices: choices, trials: trials)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The data cache the options ask for, if any.
@@ -111,11 +136,11 @@ struct MakeReport: ParsableCommand {
         return (cacheDir ?? DataCache.defaultDirectory()).map(DataCache.init(directory:))
     }
 
-    var trainingConfiguration: TrainingConfiguration {
-        TrainingConfiguration(
-            hiddenSize: hidden, iterations: iterations, batchSize: batchSize, learningRate: learningRate,
-            evaluateEvery: evalEvery, seed: seed)
-    }
+    /// Where the pictures go: `--output-dir`, or the default of a single run or of a comparison.
+    func imagesFolder(comparing: Bool) -> String { outputDir ?? (comparing ? "images/compare" : "images") }
+
+    /// Where the Markdown goes: `--report`, or the default of a single run or of a comparison.
+    func reportPath(comparing: Bool) -> String { report ?? (comparing ? "notebooks/compare.md" : "notebooks/train_neuralnet.md") }
 
     // MARK: Run (exit status 1 with one line on stderr)
 
@@ -129,14 +154,16 @@ struct MakeReport: ParsableCommand {
         for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&interrupts, signal) }
         pthread_sigmask(SIG_UNBLOCK, &interrupts, nil)
         do {
-            try produce()
+            let plan = try plan()
+            if plan.isComparison { try compare(plan) } else { try produce(plan.base) }
         } catch {
             FileHandle.standardError.write(Data("make-report: \(error)\n".utf8))
             throw ExitCode.failure
         }
     }
 
-    func produce() throws {
+    func produce(_ config: TrainingConfiguration) throws {
+        let outputDir = imagesFolder(comparing: false), report = reportPath(comparing: false)
         let console = Console(quiet: quiet)
         var clock = Stopwatch()
 
@@ -151,7 +178,6 @@ struct MakeReport: ParsableCommand {
         // The pictures that need no trained weights (the architecture diagram)
         // are drawn on the other core as soon as the test set is in, while this
         // one still reads the training set and then trains.
-        let config = trainingConfiguration
         let options = GalleryOptions(logarithmicLoss: lossScale == .log, weightedEdges: weightedEdges)
         let early = ResultSlots<[DrawnImage]>(count: 1)
         let earlyDone = DispatchGroup()
@@ -201,12 +227,12 @@ struct MakeReport: ParsableCommand {
         let drawn = try draw(run, testImages: test, inspection: inspection, options: options, after: early[0]?.get() ?? [], with: canvas)
         var files = StagedFiles()
         for image in drawn {
-            for (format, bytes) in image.files { files.add(imagePath(image.image.name, format), bytes) }
+            for (format, bytes) in image.files { files.add(imagePath(image.image.name, format, in: outputDir), bytes) }
         }
         let reportFolder = (report as NSString).deletingLastPathComponent
         let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
         var reportImages = drawn.map(\.image).map {
-            ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked), from: reportFolder), lookFor: $0.lookFor)
+            ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked, in: outputDir), from: reportFolder), lookFor: $0.lookFor)
         }
         animationDone.wait()
         if let animation = try animation[0]!.get() {
@@ -293,7 +319,7 @@ struct MakeReport: ParsableCommand {
         return (image, try distinct.map { ($0, try canvas.render(image.scene, as: $0)) })
     }
 
-    func imagePath(_ name: String, _ format: ImageFormat) -> String {
+    func imagePath(_ name: String, _ format: ImageFormat, in outputDir: String) -> String {
         (outputDir as NSString).appendingPathComponent("\(name).\(format.fileExtension)")
     }
 
