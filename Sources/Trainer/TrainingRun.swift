@@ -73,7 +73,7 @@ public struct Divergence: Sendable, Codable, Equatable {
 
     public init(iteration: Int, loss: Double) { (self.iteration, self.loss) = (iteration, loss) }
 
-    // JSON has no NaN or infinity: the loss is written as a string ("nan", "inf", "-inf").
+    // JSON has no NaN or infinity: the loss is written as a string ("nan" whatever its sign bit, "inf", "-inf").
     enum CodingKeys: String, CodingKey { case iteration, loss }
 
     public init(from decoder: any Decoder) throws {
@@ -89,7 +89,7 @@ public struct Divergence: Sendable, Codable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(iteration, forKey: .iteration)
-        try container.encode("\(loss)", forKey: .loss)
+        try container.encode(loss.isNaN ? "nan" : "\(loss)", forKey: .loss)
     }
 }
 

@@ -99,8 +99,9 @@ enum Interrupts {
                     Interrupts.pending = 1
                     return
                 }
-                let message = "\nmake-report: interrupted; no file was written or changed\n"
-                _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                // Only async-signal-safe calls here: write(2) of a static string, then _exit(2).
+                let message: StaticString = "\nmake-report: interrupted; no file was written or changed\n"
+                _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
                 _exit(130)
             }
         }

@@ -226,8 +226,10 @@ struct MakeReportTests {
         let result = try Executable.run(["--help"], in: Executable.packageRoot)
         #expect(result.status == 0)
         let help = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        for text in ["--data-dir <path>", "(default: data/mnist)", "(default: images)", "(default: notebooks/train_neuralnet.md)",
-                     "--iterations <n> SGD iterations. (default: 10000)", "--learning-rate <rate> SGD learning rate. (default: 0.1)",
+        for text in ["--data-dir <path>", "(default: data/mnist)", "(default: images; images/compare when comparing runs)",
+                     "(default: notebooks/train_neuralnet.md; notebooks/compare.md when comparing runs)",
+                     "--iterations <n> SGD iterations. (default: 10000)", "--learning-rate <rate> SGD learning rate. A comma-separated list (0.01,0.1,0.5), here or on any recipe option, trains every combination",
+                     "(default: 0.1)", "--trials <n> Random search",
                      "--hidden <n> Hidden units. (default: 50)", "(default: 600)", "--batch-size <n>", "(default: 100)",
                      "--seed <n>", "(default: 42)", "--format <format>", "(values: png, svg, pdf; default: png)",
                      "--scale <factor>", "(default: 2.0)", "--metrics-json <path>", "--quiet", "--weighted-edges",
@@ -241,13 +243,13 @@ struct MakeReportTests {
     @Test("bad usage exits 64 with a message naming the flag", arguments: [
         (["--bogus"], "--bogus"),
         (["--iterations", "many"], "many"),
-        (["--iterations", "0"], "--iterations must be at least 1"),
+        (["--iterations", "0"], "--iterations: 0 must be at least 1"),
         (["--batch-size", "-5"], "--batch-size"),
-        (["--hidden", "0"], "--hidden must be at least 1"),
+        (["--hidden", "0"], "--hidden: 0 must be at least 1"),
         (["--eval-every", "0"], "--eval-every must be at least 1"),
-        (["--learning-rate", "nan"], "--learning-rate must be a finite number above 0"),
-        (["--learning-rate", "inf"], "--learning-rate must be a finite number above 0"),
-        (["--learning-rate", "0"], "--learning-rate must be a finite number above 0"),
+        (["--learning-rate", "nan"], "--learning-rate: nan must be a finite number above 0"),
+        (["--learning-rate", "inf"], "--learning-rate: inf must be a finite number above 0"),
+        (["--learning-rate", "0"], "--learning-rate: 0 must be a finite number above 0"),
         (["--learning-rate", "-0.1"], "--learning-rate"),
         (["--format", "gif"], "gif"),
         (["--scale", "0"], "--scale"),
