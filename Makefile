@@ -1,8 +1,11 @@
 # make deps    install the Debian packages the build links against (once)
 # make report  train, draw the gallery into images/ and write notebooks/train_neuralnet.md
+# make compare the README's comparison: a learning-rate × hidden-units grid into images/compare/
+#              and notebooks/compare.md
 # make test    the whole test suite (unit, golden-image and end-to-end)
-# make bench   make-report against the NumPy baseline (wall time, peak memory), then the
-#              output layer's C kernels against OpenBLAS on 1 and 2 threads
+# make bench   make-report against the NumPy baseline (wall time, peak memory), a 4-run sweep
+#              against the same runs one after another, then the output layer's C kernels
+#              against OpenBLAS on 1 and 2 threads
 # make sanitize  the test suite under AddressSanitizer (with leaks), then ThreadSanitizer
 # make fuzz    each fuzz target under libFuzzer for FUZZ_SECONDS (default 60)
 
@@ -16,8 +19,10 @@ RUNS     ?= 5
 BENCH_CC ?= clang
 
 FUZZ_SECONDS ?= 60
+# The grid the README shows; `make compare` runs exactly this.
+COMPARE := --learning-rate 0.01,0.1,0.5 --hidden 25,50,100
 
-.PHONY: deps report test bench sanitize fuzz clean
+.PHONY: deps report compare test bench sanitize fuzz clean
 
 # $(call install,PACKAGES): apt-get install whichever of PACKAGES are missing (as root, or through sudo).
 define install
@@ -42,6 +47,10 @@ report: deps
 	$(SWIFT) build -c release --product make-report
 	.build/release/make-report
 
+compare: deps
+	$(SWIFT) build -c release --product make-report
+	.build/release/make-report $(COMPARE)
+
 test: deps
 	$(SWIFT) test
 
@@ -56,6 +65,8 @@ bench: deps
 	$(SWIFT) build -c release --product make-report
 	$(PYTHON) -c 'import numpy' 2>/dev/null || $(PYTHON) -m pip install --quiet numpy
 	$(PYTHON) benchmarks/compare.py --runs $(RUNS)
+	@echo
+	$(PYTHON) benchmarks/sweep.py --runs $(RUNS)
 	@echo
 	$(BENCH_CC) -O3 -std=c11 -D_POSIX_C_SOURCE=200809L -I Sources/CKernels/include \
 	  benchmarks/output_layer.c Sources/CKernels/kernels.c \

@@ -143,8 +143,9 @@ public enum Comparison {
             }
             let note: String = if group.diverged, let d = group.firstDivergence {
                 "diverged at \(d.iteration)"
-            } else if let test = group.finalTest {
-                group.members.count > 1 ? String(format: "%.4f ± %.4f", test.mean, test.standardDeviation) : String(format: "%.4f", test.mean)
+            } else if let test = group.finalTest, let train = group.finalTrain {
+                (group.members.count > 1 ? String(format: "%.4f ± %.4f", test.mean, test.standardDeviation) : String(format: "%.4f", test.mean))
+                    + String(format: " (%+.2f)", (train.mean - test.mean) * 100)
             } else { "" }
             let label = group.label(swept)
             return SmallMultiplesChart.Panel(
@@ -161,7 +162,7 @@ public enum Comparison {
         let n = panels.count
         let columns = n <= 3 ? n : n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : 5
         let rows = (n + columns - 1) / columns
-        var subtitle = "best final test accuracy first"
+        var subtitle = "best final test accuracy first; at each top right: final test accuracy (train − test, in points)"
         if results.groups.count > shown.count { subtitle += "; the best \(shown.count) of \(results.groups.count), the rest in the report's table" }
         if results.hasSeedGroups { subtitle += "; mean over seeds with min-max band" }
         let chart = SmallMultiplesChart(
@@ -177,6 +178,12 @@ public enum Comparison {
     }
 
     // MARK: final_accuracy
+
+    /// "at the last evaluation point (iteration 9,600)".
+    static func lastPoint(_ results: SweepResults) -> String {
+        let last = results.runs.compactMap { $0.final?.iteration }.max() ?? 0
+        return "at the last evaluation point (iteration \(last.formatted(.number.locale(Locale(identifier: "en_US")))))"
+    }
 
     static func finalAccuracy(_ results: SweepResults, theme: Theme, measurer: some TextMeasuring) -> GalleryImage {
         let varying = results.varying
@@ -218,7 +225,7 @@ public enum Comparison {
             LineChart.Series(name: "test", points: finished.map { Point($0.x, $0.test!.mean) }, color: theme.secondary, dash: [6, 3],
                              marker: .square, labelsEnd: true),
         ]
-        var subtitle = "at the last evaluation point" + (results.hasSeedGroups ? "; mean over seeds with min-max band" : "")
+        var subtitle = lastPoint(results) + (results.hasSeedGroups ? "; mean over seeds with min-max band" : "")
         let diverged = entries.filter(\.diverged).map(\.label)
         if !diverged.isEmpty { subtitle += "; diverged: " + diverged.joined(separator: ", ") }
         return LineChart(
@@ -251,7 +258,7 @@ public enum Comparison {
         let values = cells.joined().compactMap(\.value)
         let low = values.min() ?? 0, high = values.max() ?? 1
         return HeatmapChart(
-            title: "Final Test Accuracy", subtitle: "at the last evaluation point" + (results.hasSeedGroups ? "; mean ± standard deviation over seeds" : "")
+            title: "Final Test Accuracy", subtitle: lastPoint(results) + (results.hasSeedGroups ? "; mean ± standard deviation over seeds" : "")
                 + "; best outlined",
             rowTitle: rows.name, columnTitle: columns.name, rows: rowValues.map(rows.text), columns: columnValues.map(columns.text), cells: cells,
             highlighted: highlighted,

@@ -34,10 +34,11 @@ extension Sentences {
         var text = "Of \(results.groups.count) \(results.hasSeedGroups ? "settings" : "runs"), \(name(best, results)) ends highest, at \(value(top)) test accuracy"
         if ranked.count > 1, let worst = ranked.last, let bottom = worst.finalTest {
             text += ", and \(name(worst, results)) lowest, at \(value(bottom))"
-            // Where the curves first separate: the first point at which the best leads the worst by a tenth of the final gap.
-            let gap = top.mean - bottom.mean
-            if gap > 0, let point = zip(best.points, worst.points).first(where: { $0.test.mean - $1.test.mean >= gap / 2 })?.0 {
-                text += String(format: "; half of their final gap of %.2f points is there by iteration %@", gap * 100, grouped(point.iteration))
+            // Where the two are furthest apart, against where they end.
+            let gaps = zip(best.points, worst.points).map { ($0.iteration, $0.test.mean - $1.test.mean) }
+            if let widest = gaps.max(by: { $0.1 < $1.1 }), widest.1 > top.mean - bottom.mean + 0.005 {
+                text += String(format: "; the two are furthest apart at iteration %@ (%.2f points) and end %.2f points apart",
+                               grouped(widest.0), widest.1 * 100, (top.mean - bottom.mean) * 100)
             }
         }
         return text + divergences(results) + "."
