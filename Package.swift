@@ -115,8 +115,8 @@ let package = Package(
         .executableTarget(name: "fuzz-png", dependencies: ["FuzzTargets"]),
 
         // MARK: Tests
-        // Synthetic images for the trainer's and the sweep's tests.
-        .target(name: "Fixtures", dependencies: ["Trainer"], path: "Tests/Fixtures"),
+        // Synthetic images and sweeps for the tests.
+        .target(name: "Fixtures", dependencies: ["Trainer", "Sweep"], path: "Tests/Fixtures"),
         .testTarget(name: "MNISTTests", dependencies: ["MNIST", "CZlib"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "MNIST", "Fixtures"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Trainer", "Fixtures"]),
@@ -124,10 +124,10 @@ let package = Package(
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Trainer", "MNIST"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST", "Inspection", "Sweep"],
+            name: "RenderTests", dependencies: ["Render", "Charts", "Gallery", "Trainer", "MNIST", "Inspection", "Sweep", "Fixtures"],
             exclude: ["__Goldens__"]),
         .testTarget(
-            name: "ReportTests", dependencies: ["Report", "Trainer", "Inspection"],
+            name: "ReportTests", dependencies: ["Report", "Trainer", "Inspection", "Sweep", "Fixtures"],
             exclude: ["__Goldens__"]),
         .testTarget(
             name: "MakeReportEndToEndTests", dependencies: ["make-report", "Render"]),

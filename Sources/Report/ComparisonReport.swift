@@ -56,24 +56,24 @@ public enum ComparisonReport {
         let last = results.runs.map { $0.run.epochs.last?.iteration ?? 0 }.max() ?? 0
         var header = ["#"] + varying.map(\.name)
         if seeds { header.append("seeds") }
-        header += ["final train", "final test", "best test", "train − test", "final loss", "wall (s)"]
+        header += ["final train", "final test", "best train", "best test", "train − test", "final loss", "wall (s)"]
         let rows = results.ranked.enumerated().map { rank, group -> [String] in
             var row = ["\(rank + 1)"] + varying.map { $0.text(in: group.configuration) }
             if seeds { row.append("\(group.members.count)") }
             if let train = group.finalTrain, let test = group.finalTest {
                 let gap = Statistic(group.finished.compactMap { results.runs[$0].final.map { $0.trainAccuracy - $0.testAccuracy } })
-                row += [percent(train), percent(test), group.bestTest.map(percent) ?? "", gap.map { points($0) } ?? "",
-                        group.finalLoss.map { number($0, digits: 4) } ?? ""]
+                row += [percent(train), percent(test), group.bestTrain.map(percent) ?? "", group.bestTest.map(percent) ?? "",
+                        gap.map { points($0) } ?? "", group.finalLoss.map { number($0, digits: 4) } ?? ""]
             } else {
-                row += ["diverged at iteration \(grouped(group.firstDivergence?.iteration ?? 0))", "", "", "", ""]
+                row += ["diverged at iteration \(grouped(group.firstDivergence?.iteration ?? 0))", "", "", "", "", ""]
             }
             row.append(number(group.seconds, digits: 2))
-            if !group.divergences.isEmpty, !group.diverged { row[row.count - 6] += " (\(group.divergences.count) of \(group.members.count) diverged)" }
+            if !group.divergences.isEmpty, !group.diverged { row[row.count - 7] += " (\(group.divergences.count) of \(group.members.count) diverged)" }
             return rank == 0 && !group.diverged ? row.map { $0.isEmpty ? $0 : "**\($0)**" } : row
         }
         doc.table(header, rows)
         doc.blank()
-        doc.line("Final: at the last evaluation point (iteration \(grouped(last))). Best test: the highest test accuracy of any "
+        doc.line("Final: at the last evaluation point (iteration \(grouped(last))). Best: the highest accuracy of any "
             + "evaluation point. Final loss: the mini-batch loss of the last iteration. Wall: seconds from the run's start to its end"
             + (results.workers > 1 ? ", \(results.workers) runs training at once." : "."))
         doc.blank()

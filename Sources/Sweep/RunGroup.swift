@@ -29,8 +29,9 @@ public struct RunGroup: Sendable {
     /// At the last evaluation point, over the finished members (nil when all diverged).
     public var finalTrain: Statistic?
     public var finalTest: Statistic?
-    /// The best test accuracy of each finished member's evaluation points.
+    /// The best test (and train) accuracy of each finished member's evaluation points.
     public var bestTest: Statistic?
+    public var bestTrain: Statistic?
     public var finalLoss: Statistic?
     public var seconds: Statistic
 
@@ -53,6 +54,7 @@ public struct RunGroup: Sendable {
         finalTrain = Statistic(finals.map(\.trainAccuracy))
         finalTest = Statistic(finals.map(\.testAccuracy))
         bestTest = Statistic(finished.compactMap { runs[$0].run.bestTest?.testAccuracy })
+        bestTrain = Statistic(finished.compactMap { runs[$0].run.epochs.map(\.trainAccuracy).max() })
         finalLoss = Statistic(finished.compactMap { runs[$0].finalLoss })
         seconds = Statistic(members.map { runs[$0].seconds })!
     }

@@ -37,7 +37,7 @@ struct CompareTests {
         #expect(links == ["../images/compare/test_accuracy.png", "../images/compare/final_accuracy.png", "../images/compare/small_multiples.png"])
         for link in links { #expect(FileManager.default.fileExists(atPath: scratch.path("notebooks/" + link)), "\(link)") }
         #expect(report.contains("learning rate 0.1, 0.5 × hidden units 8, 16 = 4 runs"))
-        #expect(report.contains("| # | learning rate | hidden units | final train | final test |"))
+        #expect(report.contains("| # | learning rate | hidden units | final train | final test | best train |"))
         #expect(report.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains(" %") }.count == 4)
         #expect(result.stdout.contains("4 of 4 runs finished; best lr "))
 

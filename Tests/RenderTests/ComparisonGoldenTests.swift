@@ -2,6 +2,7 @@ import Charts
 import Foundation
 import Gallery
 import Render
+import Fixtures
 import Sweep
 import Testing
 

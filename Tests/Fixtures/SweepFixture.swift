@@ -5,8 +5,8 @@ import Trainer
 /// Sweeps for the comparison pictures' goldens: no training, every curve a
 /// formula of its configuration, so that the pictures show a plausible
 /// learning-rate and width effect. Learning rates of 5 and above diverge.
-enum SweepFixture {
-    static func results(_ options: [Setting: String], trials: Int? = nil, iterations: Int = 3000, every: Int = 300) -> SweepResults {
+public enum SweepFixture {
+    public static func results(_ options: [Setting: String], trials: Int? = nil, iterations: Int = 3000, every: Int = 300) -> SweepResults {
         var base = TrainingConfiguration()
         base.iterations = iterations
         base.evaluateEvery = every
@@ -17,7 +17,7 @@ enum SweepFixture {
         return SweepResults(plan: plan, runs: runs, seconds: 2, workers: 2)
     }
 
-    static func run(_ c: TrainingConfiguration) -> TrainingRun {
+    public static func run(_ c: TrainingConfiguration) -> TrainingRun {
         var random = RandomSource(seed: c.seed &* 7919 &+ UInt64(c.hiddenSize))
         let speed = c.learningRate * (Double(c.hiddenSize) / 50).squareRoot() * Double(c.batchSize) / 100
         let ceiling = 0.935 + 0.012 * log2(Double(c.hiddenSize) / 25) + 0.012 * random.normal() - (c.learningRate > 1 ? 0.05 : 0)
