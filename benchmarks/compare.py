@@ -26,6 +26,16 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "data", "mnist")
+MAKE_REPORT = os.path.join(ROOT, ".build", "release", "make-report")
+NUMPY_SCRIPT = os.path.join(ROOT, "benchmarks", "train_neuralnet_numpy.py")
+
+
+def runs_argument(doc):
+    """The benchmarks' one option, --runs (default 5)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    return parser.parse_args().runs
 
 
 def measure(command, cwd):
@@ -62,12 +72,8 @@ def nonzero_pixels(path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    data = os.path.join(ROOT, "data", "mnist")
-    make_report = os.path.join(ROOT, ".build", "release", "make-report")
-    numpy_script = os.path.join(ROOT, "benchmarks", "train_neuralnet_numpy.py")
+    runs = runs_argument(__doc__)
+    data, make_report, numpy_script = DATA, MAKE_REPORT, NUMPY_SCRIPT
 
     ours, theirs = [], []
     with tempfile.TemporaryDirectory() as scratch:
@@ -78,21 +84,21 @@ def main():
         print(f"first run (reads the gzip files, writes the decoded copy): make-report {ours_first[0]:.2f} s "
               f"{ours_first[1]:.0f} MiB, NumPy {numpy_first[0]:.2f} s {numpy_first[1]:.0f} MiB "
               f"({numpy_first[0] / ours_first[0]:.1f}x)", flush=True)
-        for run in range(args.runs):
+        for run in range(runs):
             ours.append(measure(ours_command, scratch))
             theirs.append(measure(numpy_command, scratch))
-            print(f"run {run + 1}/{args.runs}: make-report {ours[-1][0]:.2f} s {ours[-1][1]:.0f} MiB, "
+            print(f"run {run + 1}/{runs}: make-report {ours[-1][0]:.2f} s {ours[-1][1]:.0f} MiB, "
                   f"NumPy {theirs[-1][0]:.2f} s {theirs[-1][1]:.0f} MiB", flush=True)
 
     ours_time, ours_rss = (statistics.median(x[i] for x in ours) for i in (0, 1))
     numpy_time, numpy_rss = (statistics.median(x[i] for x in theirs) for i in (0, 1))
     print()
-    print(f"{'median of ' + str(args.runs):<22}{'make-report':>14}{'NumPy':>12}{'ratio':>10}{'target':>10}")
+    print(f"{'median of ' + str(runs):<22}{'make-report':>14}{'NumPy':>12}{'ratio':>10}{'target':>10}")
     print(f"{'wall time (s)':<22}{ours_time:>14.2f}{numpy_time:>12.2f}{numpy_time / ours_time:>9.1f}x{'>= 10x':>10}")
     print(f"{'peak RSS (MiB)':<22}{ours_rss:>14.0f}{numpy_rss:>12.0f}{numpy_rss / ours_rss:>9.1f}x{'>= 5x':>10}")
     # Each run's pair (make-report, then NumPy right after): how far single runs
     # stray on a shared machine, beside the medians the targets are judged on.
-    pair_ratios = sorted(theirs[i][0] / ours[i][0] for i in range(args.runs))
+    pair_ratios = sorted(theirs[i][0] / ours[i][0] for i in range(runs))
     print(f"wall-time ratio of each run pair: {', '.join(f'{r:.1f}x' for r in pair_ratios)}")
     time_ok = numpy_time / ours_time >= 10
     memory_ok = numpy_rss / ours_rss >= 5

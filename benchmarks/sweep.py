@@ -12,25 +12,20 @@ written by a first, untimed round. Prints the medians, the ratios and the target
 sweep at most 0.10x the NumPy wall and at most 1.0x the loop's, its peak RSS at most 2x a
 single run's (the largest of the four separate runs').
 """
-import argparse
 import os
 import statistics
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import ROOT, measure  # noqa: E402
+from compare import DATA, MAKE_REPORT, NUMPY_SCRIPT, measure, runs_argument  # noqa: E402
 
 RATES, HIDDEN, ITERATIONS = ["0.05", "0.5"], ["25", "100"], "3000"
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    data = os.path.join(ROOT, "data", "mnist")
-    make_report = os.path.join(ROOT, ".build", "release", "make-report")
-    numpy_script = os.path.join(ROOT, "benchmarks", "train_neuralnet_numpy.py")
+    runs = runs_argument(__doc__)
+    data, make_report, numpy_script = DATA, MAKE_REPORT, NUMPY_SCRIPT
     configurations = [(rate, hidden) for rate in RATES for hidden in HIDDEN]
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -45,20 +40,20 @@ def main():
         measure(sweep, scratch), measure(numpy[0], scratch)  # fill both caches
 
         sweeps, loops, numpys, single_rss = [], [], [], []
-        for run in range(args.runs):
+        for run in range(runs):
             sweeps.append(measure(sweep, scratch))
             each = [measure(command, scratch) for command in alone]
             loops.append(sum(w for w, _ in each))
             single_rss.append(max(r for _, r in each))
             numpys.append(sum(measure(command, scratch)[0] for command in numpy))
-            print(f"run {run + 1}/{args.runs}: sweep {sweeps[-1][0]:.2f} s {sweeps[-1][1]:.0f} MiB, "
+            print(f"run {run + 1}/{runs}: sweep {sweeps[-1][0]:.2f} s {sweeps[-1][1]:.0f} MiB, "
                   f"four make-report runs {loops[-1]:.2f} s (largest {single_rss[-1]:.0f} MiB), "
                   f"four NumPy runs {numpys[-1]:.2f} s", flush=True)
 
     sweep_time, sweep_rss = (statistics.median(x[i] for x in sweeps) for i in (0, 1))
     loop_time, numpy_time, rss = statistics.median(loops), statistics.median(numpys), statistics.median(single_rss)
     print()
-    print(f"{'median of ' + str(args.runs):<34}{'sweep':>10}{'other':>10}{'ratio':>9}{'target':>10}")
+    print(f"{'median of ' + str(runs):<34}{'sweep':>10}{'other':>10}{'ratio':>9}{'target':>10}")
     print(f"{'wall (s), against 4 NumPy runs':<34}{sweep_time:>10.2f}{numpy_time:>10.2f}{sweep_time / numpy_time:>9.3f}{'<= 0.10':>10}")
     print(f"{'wall (s), against 4 make-report':<34}{sweep_time:>10.2f}{loop_time:>10.2f}{sweep_time / loop_time:>9.3f}{'<= 1.0':>10}")
     print(f"{'peak RSS (MiB), against 1 run':<34}{sweep_rss:>10.0f}{rss:>10.0f}{sweep_rss / rss:>9.2f}{'<= 2.0':>10}")

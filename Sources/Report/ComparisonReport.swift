@@ -82,11 +82,7 @@ public enum ComparisonReport {
         doc.line("## Pictures")
         doc.blank()
         for image in context.images {
-            doc.line("### \(image.title)")
-            doc.blank()
-            doc.line("![\(image.title)](\(image.path))")
-            doc.blank()
-            doc.line(image.lookFor)
+            doc.picture(image)
             if image.path.hasSuffix("small_multiples.png") || image.path.contains("small_multiples."),
                results.groups.count > context.smallMultiplesLimit {
                 doc.line("")

@@ -38,11 +38,7 @@ public enum MarkdownReport {
         doc.line("## Gallery")
         doc.blank()
         for image in context.images {
-            doc.line("### \(image.title)")
-            doc.blank()
-            doc.line("![\(image.title)](\(image.path))")
-            doc.blank()
-            doc.line(image.lookFor)
+            doc.picture(image)
             doc.blank()
         }
 
@@ -187,6 +183,15 @@ struct Document {
     private(set) var text = ""
 
     mutating func line(_ s: String) { text += s + "\n" }
+
+    /// A picture's heading, the image and its sentence.
+    mutating func picture(_ image: ReportContext.Image) {
+        line("### \(image.title)")
+        blank()
+        line("![\(image.title)](\(image.path))")
+        blank()
+        line(image.lookFor)
+    }
     mutating func blank() { text += "\n" }
 
     /// A pipe table; `|` inside cells is escaped.

@@ -41,11 +41,7 @@ public struct MetricsJSON: Encodable {
         inside = inspection?.points ?? []
     }
 
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
+    public func encoded() throws -> [UInt8] { try prettyJSON(self) }
 }
 
 /// Wall-clock seconds of each stage of `make-report`.
@@ -60,4 +56,11 @@ public struct StageTimings: Sendable, Equatable {
     }
 
     var dictionary: [String: Double] { ["load": load, "train": train, "evaluate": evaluate, "render": render] }
+}
+
+/// `value` as sorted, indented JSON with a final newline: the same bytes for the same value.
+func prettyJSON(_ value: some Encodable) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return Array(try encoder.encode(value)) + [0x0A]
 }

@@ -47,9 +47,5 @@ public struct SweepMetricsJSON: Encodable {
         timings = stageTimings.dictionary
     }
 
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
+    public func encoded() throws -> [UInt8] { try prettyJSON(self) }
 }

@@ -104,12 +104,7 @@ struct CompareTests {
         (tooMany, "the sweep would train 260 runs (--hidden 20 values × --seed 13 values), more than 256; give fewer values"),
     ] as [([String], String)])
     func usage(arguments: [String], message: String) throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        let result = try Executable.run(arguments, in: scratch.url)
-        #expect(result.status == 64, "\(result.stderr)")
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(try scratch.snapshot().isEmpty)
+        try expectUsageError(arguments, message: message)
     }
 
     @Test("Ctrl-C during a sweep: exit 130 with one line, the earlier comparison untouched, no temporary files")

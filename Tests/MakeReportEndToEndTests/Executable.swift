@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `make-report` and collects what it printed.
 struct Executable {
@@ -72,6 +73,16 @@ struct Executable {
             status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
             stdout: try String(contentsOf: outURL, encoding: .utf8), stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
+}
+
+/// Runs make-report with bad usage in an empty folder: exit 64, a message that says `message`, and no file written.
+func expectUsageError(_ arguments: [String], message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let result = try Executable.run(arguments, in: scratch.url)
+    #expect(result.status == 64, "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.contains(message), "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(try scratch.snapshot().isEmpty, sourceLocation: sourceLocation)
 }
 
 /// A scratch folder for one test.

@@ -257,12 +257,7 @@ struct MakeReportTests {
         (["--cache-dir", ""], "--cache-dir must not be empty"),
     ])
     func usage(arguments: [String], message: String) throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        let result = try Executable.run(arguments, in: scratch.url)
-        #expect(result.status == 64, "\(result.stderr)")
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(try scratch.snapshot().isEmpty)
+        try expectUsageError(arguments, message: message)
     }
 
     // MARK: Run errors: exit 1, one line, earlier outputs untouched
