@@ -10,6 +10,8 @@ struct Console: Sendable {
 
     func info(_ line: String) {
         guard !quiet else { return }
+        // On a terminal, a status line may be showing: clear it first, so the line starts clean.
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         FileHandle.standardOutput.write(Data("\(line)\n".utf8))
     }
 
@@ -141,7 +143,8 @@ final class SweepProgressView: @unchecked Sendable {
         if console.interactive {
             var line = "runs \(progress.finished)/\(progress.total) done"
             if !progress.running.isEmpty { line += "  training " + progress.running.map { "#\($0 + 1) (\(label($0)))" }.joined(separator: ", ") }
-            if let remaining = progress.remaining { line += String(format: "  ETA %.1f s", remaining) }
+            // The rate means little before a twentieth of the work is done.
+            if let remaining = progress.remaining, progress.fraction >= 0.05 { line += String(format: "  ETA %.1f s", remaining) }
             console.status(line)
         } else if let run = progress.justFinished {
             var line = "run \(run.index + 1) (\(label(run.index))), \(progress.finished)/\(progress.total) done: "
