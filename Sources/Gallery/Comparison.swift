@@ -203,30 +203,28 @@ public enum Comparison {
 
     /// Final train and test accuracy over one setting (each seed its own point when only seeds vary).
     static func finalLine(_ results: SweepResults, over setting: Setting, theme: Theme) -> LineChart {
-        // With only seeds swept, every run is its own point; otherwise one point per group.
-        let entries: [(x: Double, train: Statistic?, test: Statistic?, diverged: Bool, label: String)] = setting == .seed
+        // With only seeds swept, every run is its own point; otherwise one point per group. No statistics: diverged.
+        typealias Entry = (x: Double, label: String, train: Statistic?, test: Statistic?)
+        let entries: [Entry] = setting == .seed
             ? results.runs.map { run in
-                (Double(run.configuration.seed), run.final.flatMap { Statistic([$0.trainAccuracy]) },
-                 run.final.flatMap { Statistic([$0.testAccuracy]) }, run.divergence != nil, Setting.seed.label(in: run.configuration))
+                (Double(run.configuration.seed), Setting.seed.label(in: run.configuration),
+                 run.final.flatMap { Statistic([$0.trainAccuracy]) }, run.final.flatMap { Statistic([$0.testAccuracy]) })
             }
-            : results.groups.map { ($0.configuration[setting], $0.finalTrain, $0.finalTest, $0.diverged, $0.label([setting])) }
-        let finished = entries.filter { !$0.diverged }.sorted { $0.x < $1.x }
-        var bands: [LineChart.Band] = []
-        if results.hasSeedGroups {
-            for (stat, color) in [(\RunGroupEntry.train, theme.primary), (\RunGroupEntry.test, theme.secondary)] {
-                let rows = finished.map { RunGroupEntry(x: $0.x, train: $0.train!, test: $0.test!) }
-                bands.append(LineChart.Band(
-                    lower: rows.map { Point($0.x, $0[keyPath: stat].minimum) }, upper: rows.map { Point($0.x, $0[keyPath: stat].maximum) },
-                    color: color.withAlpha(0.18)))
-            }
+            : results.groups.map { ($0.configuration[setting], $0.label([setting]), $0.finalTrain, $0.finalTest) }
+        let finished = entries.compactMap { e in e.train.flatMap { train in e.test.map { (x: e.x, train: train, test: $0) } } }
+            .sorted { $0.x < $1.x }
+        let parts: [([Statistic], Color)] = [(finished.map(\.train), theme.primary), (finished.map(\.test), theme.secondary)]
+        let bands = !results.hasSeedGroups ? [] : parts.map { statistics, color in
+            LineChart.Band(lower: zip(finished, statistics).map { Point($0.x, $1.minimum) },
+                           upper: zip(finished, statistics).map { Point($0.x, $1.maximum) }, color: color.withAlpha(0.18))
         }
         let series = [
-            LineChart.Series(name: "train", points: finished.map { Point($0.x, $0.train!.mean) }, color: theme.primary, marker: .circle, labelsEnd: true),
-            LineChart.Series(name: "test", points: finished.map { Point($0.x, $0.test!.mean) }, color: theme.secondary, dash: [6, 3],
+            LineChart.Series(name: "train", points: finished.map { Point($0.x, $0.train.mean) }, color: theme.primary, marker: .circle, labelsEnd: true),
+            LineChart.Series(name: "test", points: finished.map { Point($0.x, $0.test.mean) }, color: theme.secondary, dash: [6, 3],
                              marker: .square, labelsEnd: true),
         ]
         var subtitle = lastPoint(results) + (results.hasSeedGroups ? "; mean over seeds with min-max band" : "")
-        let diverged = entries.filter(\.diverged).map(\.label)
+        let diverged = entries.filter { $0.test == nil }.map(\.label)
         if !diverged.isEmpty { subtitle += "; diverged: " + diverged.joined(separator: ", ") }
         return LineChart(
             title: "Final Accuracy Against the \(setting.name.split(separator: " ").map { String($0).capitalizedFirst }.joined(separator: " "))", subtitle: subtitle,
@@ -234,7 +232,6 @@ public enum Comparison {
             yAxis: .init(label: "accuracy"), series: series, legend: .lowerRight, bands: bands)
     }
 
-    struct RunGroupEntry { var x: Double; var train: Statistic; var test: Statistic }
 
     /// Final test accuracy over two settings, the best cell outlined.
     static func heatmap(_ results: SweepResults, rows: Setting, columns: Setting, theme: Theme) -> HeatmapChart {

@@ -57,7 +57,11 @@ extension Sentences {
                 ? "; no run has a wider train-test gap"
                 : String(format: "; the widest train-test gap is %.2f points, for %@", widest.1 * 100, name(widest.0, results))
         }
-        return text + "."
+        text += "."
+        if results.groups.count > Comparison.smallMultiplesLimit {
+            text += " Only the best \(Comparison.smallMultiplesLimit) of \(results.groups.count) are drawn; the report's table has them all."
+        }
+        return text
     }
 
     static func finalAccuracy(_ results: SweepResults) -> String {
@@ -70,8 +74,9 @@ extension Sentences {
             let quarter = Array(results.ranked.filter { !$0.diverged }.prefix(max(1, finished.count / 4)))
             if quarter.count > 1 {
                 let ranges = varying.map { setting -> String in
-                    let values = quarter.map { $0.configuration[setting] }
-                    return "\(setting.name) \(setting.text(setting.value(for: values.min()!))) to \(setting.text(setting.value(for: values.max()!)))"
+                    let values = quarter.map { setting.value(in: $0.configuration) }
+                    let (low, high) = (values.min { $0.number < $1.number }!, values.max { $0.number < $1.number }!)
+                    return "\(setting.name) \(setting.text(low)) to \(setting.text(high))"
                 }
                 text += "; the best \(quarter.count) of \(finished.count) draws have " + ranges.joined(separator: " and ")
             }
@@ -94,12 +99,5 @@ extension Sentences {
             }
         }
         return text + divergences(results) + "."
-    }
-}
-
-extension Setting {
-    /// A number read back as a value of this setting (for sentences about ranges of values).
-    func value(for number: Double) -> Value {
-        self == .learningRate ? .real(number) : .whole(UInt64(number))
     }
 }

@@ -13,15 +13,13 @@ public enum ComparisonReport {
         public var images: [ReportContext.Image]
         public var dataDirectory: String
         public var command: String
-        /// How many groups `small_multiples` draws.
-        public var smallMultiplesLimit: Int
 
         public init(
             results: SweepResults, stageTimings: StageTimings, facts: [(String, String)], images: [ReportContext.Image],
-            dataDirectory: String, command: String, smallMultiplesLimit: Int
+            dataDirectory: String, command: String
         ) {
             (self.results, self.stageTimings, self.facts, self.images) = (results, stageTimings, facts, images)
-            (self.dataDirectory, self.command, self.smallMultiplesLimit) = (dataDirectory, command, smallMultiplesLimit)
+            (self.dataDirectory, self.command) = (dataDirectory, command)
         }
     }
 
@@ -83,11 +81,6 @@ public enum ComparisonReport {
         doc.blank()
         for image in context.images {
             doc.picture(image)
-            if image.path.hasSuffix("small_multiples.png") || image.path.contains("small_multiples."),
-               results.groups.count > context.smallMultiplesLimit {
-                doc.line("")
-                doc.line("Only the best \(context.smallMultiplesLimit) of \(results.groups.count) are drawn; the table above has them all.")
-            }
             doc.blank()
         }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Trainer
 
 /// What one recipe option asks for: one value, a comma-separated list of
@@ -35,7 +36,7 @@ public enum Choice: Equatable, Sendable {
         for item in items {
             let value = try value(item, of: setting, in: text)
             guard !values.contains(value) else {
-                throw SweepError("\(flag): \(item.trimmed) is given twice in \(text)")
+                throw SweepError("\(flag): \(item.trimmingCharacters(in: .whitespaces)) is given twice in \(text)")
             }
             values.append(value)
         }
@@ -45,7 +46,7 @@ public enum Choice: Equatable, Sendable {
     /// One item of a list or an end of a range.
     static func value(_ item: String, of setting: Setting, in text: String) throws(SweepError) -> Setting.Value {
         let flag = setting.flag
-        let item = item.trimmed
+        let item = item.trimmingCharacters(in: .whitespaces)
         guard !item.isEmpty else {
             throw SweepError(text.contains("...") ? "\(flag): the range \(text) needs a number at each end" : "\(flag): empty item in \(text)")
         }
@@ -65,14 +66,5 @@ public enum Choice: Equatable, Sendable {
             }
             return .whole(UInt64(n))
         }
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s.removeFirst() }
-        while s.last?.isWhitespace == true { s.removeLast() }
-        return String(s)
     }
 }

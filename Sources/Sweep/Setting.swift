@@ -1,3 +1,4 @@
+import Foundation
 import Trainer
 
 /// A recipe option a sweep can vary. The cases are in the order the grid is
@@ -103,5 +104,3 @@ public enum Setting: Int, CaseIterable, Comparable, Hashable, Sendable, Codable 
         return exact.count <= rounded.count ? exact : rounded
     }
 }
-
-import Foundation

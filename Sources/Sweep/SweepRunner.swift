@@ -70,18 +70,18 @@ public struct SweepRunner: Sendable {
         return Double(c.hiddenSize + 10) * (3 * Double(c.iterations) * Double(c.batchSize) + points * Double(trainCount + testCount))
     }
 
-    /// Trains every run; returns them in plan order. Throws only for what
-    /// stops every run (an empty data set); divergence is a run's result.
+    /// Trains every run; returns them in plan order. Throws (a `TrainerError`) only
+    /// for what stops every run, an empty data set; divergence is a run's result.
     public func run(
         train: SparseImages, test: SparseImages, classCount: Int, progress: @escaping @Sendable (Progress) -> Void = { _ in }
-    ) throws(TrainerError) -> SweepResults {
+    ) throws -> SweepResults {
         let start = DispatchTime.now()
         let configurations = plan.configurations.map { Self.configuration($0, helperThread: helperThreads) }
         for c in configurations { try c.validate() }
         let costs = configurations.map { Self.cost($0, trainCount: train.count, testCount: test.count) }
         let order = costs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
         let state = State(costs: costs, start: start, report: progress)
-        let slots = Slots(count: configurations.count)
+        let slots = ResultSlots<SweepRun>(count: configurations.count)
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = state.next(order) {
@@ -95,19 +95,18 @@ public struct SweepRunner: Sendable {
                         })
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - runStart.uptimeNanoseconds) / 1e9
-                slots.set(index, result.map { run in
+                slots[index] = result.map { run in
                     let fingerprint = run.fingerprint
                     var run = run
                     run.predictions.probabilities = []
                     return SweepRun(index: index, run: run, seconds: seconds, fingerprint: fingerprint)
-                })
+                }.mapError { $0 as any Error }
                 state.finish(index, result.map {
                     Progress.Finished(index: index, final: $0.final, divergence: $0.divergence, seconds: seconds)
                 })
             }
         }
-        var runs: [SweepRun] = []
-        for i in configurations.indices { runs.append(try slots.get(i)) }
+        let runs = try configurations.indices.map { try slots[$0]!.get() }
         return SweepResults(plan: plan, runs: runs, seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9,
                             workers: workers)
     }
@@ -170,26 +169,6 @@ public struct SweepRunner: Sendable {
             report(Progress(
                 finished: finished, total: costs.count, running: running.keys.sorted(), fraction: min((done + partial) / total, 1),
                 elapsed: Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, justFinished: run))
-        }
-    }
-
-    /// One result per run, written by the workers.
-    final class Slots: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Result<SweepRun, TrainerError>?]
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ result: Result<SweepRun, TrainerError>) {
-            lock.lock()
-            results[index] = result
-            lock.unlock()
-        }
-
-        func get(_ index: Int) throws(TrainerError) -> SweepRun {
-            lock.lock()
-            defer { lock.unlock() }
-            return try results[index]!.get()
         }
     }
 }

@@ -51,21 +51,13 @@ extension MakeReport {
             drawn[i] = Result { try Self.draw(images[i], formats: formats, with: canvas) }
         }
         var files = StagedFiles()
-        let reportFolder = (report as NSString).deletingLastPathComponent
-        let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
-        var reportImages: [ReportContext.Image] = []
-        for i in images.indices {
-            for (format, bytes) in try drawn[i]!.get().files { files.add(imagePath(images[i].name, format, in: outputDir), bytes) }
-            reportImages.append(ReportContext.Image(
-                title: images[i].title, path: relativePath(imagePath(images[i].name, linked, in: outputDir), from: reportFolder),
-                lookFor: images[i].lookFor))
-        }
+        let reportImages = stage(try images.indices.map { try drawn[$0]!.get() }, into: &files, outputDir: outputDir, report: report)
         let render = clock.lap()
 
         let timings = StageTimings(load: load, train: train, evaluate: results.runs.reduce(0) { $0 + $1.run.timings.evaluation }, render: render)
         let context = ComparisonReport.Context(
             results: results, stageTimings: timings, facts: SystemFacts.collect(configuration: plan.base, version: Self.version),
-            images: reportImages, dataDirectory: dataDir, command: commandLine, smallMultiplesLimit: Comparison.smallMultiplesLimit)
+            images: reportImages, dataDirectory: dataDir, command: commandLine)
         files.add(report, text: ComparisonReport.render(context))
         if let metricsJson { files.add(metricsJson, try SweepMetricsJSON(results: results, stageTimings: timings).encoded()) }
         try Interrupts.deferred { try files.commit() }

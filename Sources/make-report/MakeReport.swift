@@ -226,14 +226,8 @@ struct MakeReport: ParsableCommand {
         earlyDone.wait()
         let drawn = try draw(run, testImages: test, inspection: inspection, options: options, after: early[0]?.get() ?? [], with: canvas)
         var files = StagedFiles()
-        for image in drawn {
-            for (format, bytes) in image.files { files.add(imagePath(image.image.name, format, in: outputDir), bytes) }
-        }
+        var reportImages = stage(drawn, into: &files, outputDir: outputDir, report: report)
         let reportFolder = (report as NSString).deletingLastPathComponent
-        let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
-        var reportImages = drawn.map(\.image).map {
-            ReportContext.Image(title: $0.title, path: relativePath(imagePath($0.name, linked, in: outputDir), from: reportFolder), lookFor: $0.lookFor)
-        }
         animationDone.wait()
         if let animation = try animation[0]!.get() {
             let path = (outputDir as NSString).appendingPathComponent("\(Self.animationName).gif")
@@ -317,6 +311,18 @@ struct MakeReport: ParsableCommand {
     static func draw(_ image: GalleryImage, formats: [ImageFormat], with canvas: CairoCanvas) throws -> DrawnImage {
         let distinct = formats.reduce(into: [ImageFormat]()) { if !$0.contains($1) { $0.append($1) } }
         return (image, try distinct.map { ($0, try canvas.render(image.scene, as: $0)) })
+    }
+
+    /// Adds every drawn picture's files under `outputDir` to `files`, and returns the pictures as the
+    /// report at `report` links them (the PNG when there is one).
+    func stage(_ drawn: [DrawnImage], into files: inout StagedFiles, outputDir: String, report: String) -> [ReportContext.Image] {
+        let reportFolder = (report as NSString).deletingLastPathComponent
+        let linked = formats.contains(.png) ? ImageFormat.png : formats[0]
+        return drawn.map { image, bytes in
+            for (format, data) in bytes { files.add(imagePath(image.name, format, in: outputDir), data) }
+            return ReportContext.Image(
+                title: image.title, path: relativePath(imagePath(image.name, linked, in: outputDir), from: reportFolder), lookFor: image.lookFor)
+        }
     }
 
     func imagePath(_ name: String, _ format: ImageFormat, in outputDir: String) -> String {

@@ -55,6 +55,10 @@ struct ComparisonGoldenTests {
         let seeds = try Self.image("test_accuracy", of: Self.seeds)
         #expect(seeds.scene.texts.contains { $0.0.hasPrefix("diverged at 1017") })
         #expect(seeds.lookFor.contains("3 of 12 runs diverged (lr 8, seed 1 at iteration 1017"))
+        // More groups than the small multiples show are pointed out under the picture.
+        #expect(try Self.image("small_multiples", of: Self.search).lookFor.hasSuffix(
+            " Only the best 30 of 40 are drawn; the report's table has them all."))
+        #expect(try !Self.image("small_multiples", of: Self.grid).lookFor.contains("Only the best"))
     }
 
     @Test("27 labelled curves never overlap and stay beside the plot")

@@ -12,8 +12,7 @@ struct ComparisonReportTests {
         }
         return ComparisonReport.render(ComparisonReport.Context(
             results: results, stageTimings: StageTimings(load: 0.05, train: 2, evaluate: 1, render: 0.2), facts: [("seed", "42"), ("OS", "Linux")],
-            images: images, dataDirectory: "data/mnist", command: "make-report --learning-rate 0.05,0.2,1,8 --seed 1,2,3",
-            smallMultiplesLimit: 30))
+            images: images, dataDirectory: "data/mnist", command: "make-report --learning-rate 0.05,0.2,1,8 --seed 1,2,3"))
     }
 
     @Test("groups of seeds are rows of mean ± standard deviation, best first and bold, diverged last")
@@ -37,7 +36,7 @@ struct ComparisonReportTests {
         #expect(!markdown.contains("| seed | 42 |"), "the seed is in the grid, not the facts")
     }
 
-    @Test("a random search says how it drew its runs, and more groups than the small multiples show are pointed out")
+    @Test("a random search says how it drew its runs")
     func randomSearch() {
         let results = SweepFixture.results([.learningRate: "0.001...1", .hiddenSize: "10...200"], trials: 40)
         let markdown = Self.render(results)
@@ -45,7 +44,6 @@ struct ComparisonReportTests {
         #expect(markdown.contains("| `--learning-rate` | learning rate | 0.001...1, drawn log-uniformly |"))
         #expect(markdown.contains("| `--hidden` | hidden units | 10...200, drawn uniformly |"))
         #expect(markdown.contains("40 trials, drawn with the generator seeded by 42: the same command draws the same runs."))
-        #expect(markdown.contains("Only the best 30 of 40 are drawn; the table above has them all."))
         #expect(markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.hasSuffix("0.50 |") || $0.hasSuffix("0.50** |") }.count == 40)
     }
 }

@@ -27,7 +27,7 @@ public struct ActivationHistogramChart: Sendable, Equatable {
 
     public func scene(size: Size, theme: Theme, measurer: some TextMeasuring) -> Scene {
         let pad = 18.0
-        let saturated = histograms.map { "\($0.title): \(Self.percent($0.lowFraction + $0.highFraction)) saturated" }
+        let saturated = histograms.map { "\($0.title): \(percent($0.lowFraction + $0.highFraction)) saturated" }
         var scene = Scene(size: size, background: theme.background, title: "Hidden Activations",
                           description: "Histograms of the hidden sigmoid outputs on the test set; " + saturated.joined(separator: ", "))
         let top = scene.addHeader("Hidden Activations", subtitle: subtitle, theme: theme, padding: pad) + 12
@@ -55,13 +55,12 @@ public struct ActivationHistogramChart: Sendable, Equatable {
             }
             inner.append(.fill(bars, theme.primary))
             scene.add(.clipped(axes.plot, inner))
-            let note = "saturated: \(Self.percent(histogram.lowFraction + histogram.highFraction)) "
-                + "(\(Self.percent(histogram.lowFraction)) near 0, \(Self.percent(histogram.highFraction)) near 1)"
+            let note = "saturated: \(percent(histogram.lowFraction + histogram.highFraction)) "
+                + "(\(percent(histogram.lowFraction)) near 0, \(percent(histogram.highFraction)) near 1)"
             scene.add(.text(note, at: Point(axes.plot.minX, rect.minY), style: TextStyle(size: theme.annotationSize, color: theme.secondary),
                             anchor: TextAnchor(.leading, .top), rotation: 0))
         }
         return scene
     }
 
-    static func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
 }

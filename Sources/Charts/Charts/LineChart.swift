@@ -69,6 +69,15 @@ public struct LineChart: Sendable, Equatable {
         public var upper: [Point]
         public var color: Color
         public init(lower: [Point], upper: [Point], color: Color) { (self.lower, self.upper, self.color) = (lower, upper, color) }
+
+        /// The closed outline between the two curves on `axes`; nil when it encloses nothing.
+        func area(on axes: Axes) -> Path? {
+            let points = (upper + lower.reversed()).map(axes.point).filter { $0.x.isFinite && $0.y.isFinite }
+            guard points.count > 2 else { return nil }
+            var path = Path.polyline(points)
+            path.close()
+            return path
+        }
     }
 
     /// The preferred corner; the legend moves to another when the data runs through it.
@@ -191,13 +200,7 @@ extension LineChart {
     }
 
     func bandCommands(_ axes: Axes) -> [DrawCommand] {
-        bands.compactMap { band in
-            let points = (band.upper + band.lower.reversed()).map(axes.point).filter { $0.x.isFinite && $0.y.isFinite }
-            guard points.count > 2 else { return nil }
-            var path = Path.polyline(points)
-            path.close()
-            return .fill(path, band.color)
-        }
+        bands.compactMap { band in band.area(on: axes).map { .fill($0, band.color) } }
     }
 
     func guideLines(_ axes: Axes, theme: Theme) -> [DrawCommand] {
@@ -242,9 +245,7 @@ extension LineChart {
             let path = Path.rectangle(Rect(x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r))
             return [.fill(path, color), .stroke(path, outline)]
         case .cross:
-            let r = radius
-            let path = Path([.move(Point(p.x - r, p.y - r)), .line(Point(p.x + r, p.y + r)),
-                             .move(Point(p.x - r, p.y + r)), .line(Point(p.x + r, p.y - r))])
+            let path = Path.cross(center: p, radius: radius)
             return [.stroke(path, StrokeStyle(color: theme.plotBackground, width: 4.5, cap: .round)),
                     .stroke(path, StrokeStyle(color: color, width: 2.2, cap: .round))]
         }

@@ -71,11 +71,6 @@ public struct NetworkDiagram: Sendable, Equatable {
     }
 }
 
-/// 39250 → "39,250" (grouped in threes, whatever the user's locale).
-public func grouped(_ n: Int) -> String {
-    n.formatted(.number.locale(Locale(identifier: "en_US")))
-}
-
 // MARK: - Layout
 
 extension NetworkDiagram {

@@ -29,7 +29,7 @@ public struct ProjectionChart: Sendable, Equatable {
 
     public func scene(size: Size, theme: Theme, measurer: some TextMeasuring) -> Scene {
         let pad = 18.0
-        let shares = projections.map { "\($0.title): PC1 \(Self.percent($0.explainedVariance[0])), PC2 \(Self.percent($0.explainedVariance[1]))" }
+        let shares = projections.map { "\($0.title): PC1 \(percent($0.explainedVariance[0])), PC2 \(percent($0.explainedVariance[1]))" }
         var scene = Scene(size: size, background: theme.background, title: "Hidden-Layer Projection",
                           description: "Test images' hidden activations on their first two principal components; " + shares.joined(separator: "; "))
         let top = scene.addHeader("Hidden-Layer Projection", subtitle: subtitle, theme: theme, padding: pad) + 12
@@ -42,8 +42,8 @@ public struct ProjectionChart: Sendable, Equatable {
             let panel = Panel(
                 in: rect, title: projection.title, xDomain: Panel.padded(xs.finiteRange ?? 0 ... 1, by: 0.04),
                 yDomain: Panel.padded(ys.finiteRange ?? 0 ... 1, by: 0.04),
-                xLabel: "PC1 (\(Self.percent(projection.explainedVariance[0])) of the variance)",
-                yLabel: "PC2 (\(Self.percent(projection.explainedVariance[1])))", theme: theme, measurer: measurer)
+                xLabel: "PC1 (\(percent(projection.explainedVariance[0])) of the variance)",
+                yLabel: "PC2 (\(percent(projection.explainedVariance[1])))", theme: theme, measurer: measurer)
             scene.add(contentsOf: panel.commands)
             // One path of dots per digit, drawn in digit order; translucent, so piles read as density.
             // A dot is a small square: at 2.2 units it reads as a dot, and ten thousand squares fill
@@ -77,5 +77,4 @@ public struct ProjectionChart: Sendable, Equatable {
 
     func color(_ digit: Int, _ theme: Theme) -> Color { theme.categorical[digit % theme.categorical.count] }
 
-    static func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
 }

@@ -87,18 +87,12 @@ public struct SmallMultiplesChart: Sendable, Equatable {
 
             var curves: [DrawCommand] = []
             for (band, color) in [(panel.trainBand, theme.primary), (panel.testBand, theme.secondary)] {
-                guard let band else { continue }
-                var path = Path.polyline((band.upper + band.lower.reversed()).map(grid.point))
-                path.close()
-                curves.append(.fill(path, color.withAlpha(0.22)))
+                if let area = band?.area(on: grid) { curves.append(.fill(area, color.withAlpha(0.22))) }
             }
             curves.append(.stroke(.polyline(panel.train.map(grid.point)), StrokeStyle(color: theme.primary, width: 2.4, cap: .round)))
             curves.append(.stroke(.polyline(panel.test.map(grid.point)), StrokeStyle(color: theme.secondary, width: 1.5, dash: [4, 3], cap: .round)))
             if panel.diverged, let last = (panel.test.last ?? panel.train.last).map(grid.point) {
-                let r = 4.5
-                curves.append(.stroke(Path([.move(Point(last.x - r, last.y - r)), .line(Point(last.x + r, last.y + r)),
-                                            .move(Point(last.x - r, last.y + r)), .line(Point(last.x + r, last.y - r))]),
-                                      StrokeStyle(color: theme.text, width: 2, cap: .round)))
+                curves.append(.stroke(.cross(center: last, radius: 4.5), StrokeStyle(color: theme.text, width: 2, cap: .round)))
             }
             scene.add(.clipped(plot.inset(by: -6), curves))
             if panel.highlighted {

@@ -30,6 +30,11 @@ public struct Path: Sendable, Equatable {
         return path
     }
 
+    /// An × of two strokes through `center`, `radius` from it along each diagonal.
+    public static func cross(center c: Point, radius r: Double) -> Path {
+        Path([.move(Point(c.x - r, c.y - r)), .line(Point(c.x + r, c.y + r)), .move(Point(c.x - r, c.y + r)), .line(Point(c.x + r, c.y - r))])
+    }
+
     public static func rectangle(_ r: Rect) -> Path {
         Path([.move(Point(r.minX, r.minY)), .line(Point(r.maxX, r.minY)), .line(Point(r.maxX, r.maxY)),
               .line(Point(r.minX, r.maxY)), .close])
