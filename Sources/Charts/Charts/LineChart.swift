@@ -179,7 +179,9 @@ extension LineChart {
 
     func dataRange(_ coordinate: KeyPath<Point, Double>) -> ClosedRange<Double>? {
         let logarithmic = (coordinate == \Point.y ? yAxis.kind : xAxis.kind) == .logarithmic
-        return series.flatMap { $0.points.map { $0[keyPath: coordinate] } }
+        // The bands too: a group's minimum may lie below every mean.
+        let points = series.flatMap(\.points) + bands.flatMap { $0.lower + $0.upper }
+        return points.map { $0[keyPath: coordinate] }
             .filter { $0.isFinite && (!logarithmic || $0 > 0) }
             .finiteRange
     }
